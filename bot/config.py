@@ -1,0 +1,96 @@
+"""Settings from the environment, validated once at start-up."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_SUBDOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+
+
+class PipedriveSettings(BaseSettings):
+    """What the Pipedrive client and the card need; enough for `python -m bot card`."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    pipedrive_api_token: SecretStr
+    pipedrive_company_domain: str
+    pipedrive_api_url: AnyHttpUrl | None = None
+    pipedrive_api_version: Literal["v1", "v2"] = "v2"
+
+    @field_validator("pipedrive_company_domain", mode="before")
+    @classmethod
+    def _bare_subdomain(cls, value: object) -> object:
+        # People paste "acme", "acme.pipedrive.com" or the whole URL; keep only "acme".
+        if not isinstance(value, str):
+            return value
+        domain = value.strip().lower().removeprefix("https://").removeprefix("http://")
+        domain = domain.split("/", 1)[0].removesuffix(".pipedrive.com")
+        if not _SUBDOMAIN.match(domain):
+            raise ValueError("must be your Pipedrive company subdomain, as in acme.pipedrive.com")
+        return domain
+
+    @field_validator("pipedrive_api_token")
+    @classmethod
+    def _token_not_blank(cls, value: SecretStr) -> SecretStr:
+        if not value.get_secret_value().strip():
+            raise ValueError("must not be empty")
+        return value
+
+    @property
+    def pipedrive_origin(self) -> str:
+        """Scheme and host every API path is appended to, without a trailing slash."""
+        if self.pipedrive_api_url is not None:
+            return str(self.pipedrive_api_url).rstrip("/")
+        return f"https://{self.pipedrive_company_domain}.pipedrive.com"
+
+
+class Settings(PipedriveSettings):
+    """Everything the Slack app needs."""
+
+    slack_bot_token: SecretStr
+    slack_signing_secret: SecretStr
+    slack_app_token: SecretStr | None = None
+    slack_api_url: AnyHttpUrl | None = None
+    port: int = Field(default=3000, ge=1, le=65535)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("slack_bot_token", "slack_signing_secret")
+    @classmethod
+    def _secret_not_blank(cls, value: SecretStr) -> SecretStr:
+        # Bolt only notices an empty signing secret on the first request; refuse it here.
+        if not value.get_secret_value().strip():
+            raise ValueError("must not be empty")
+        return value
+
+    @field_validator("slack_app_token", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def slack_api_base_url(self) -> str:
+        """Web API base URL with the trailing slash slack_sdk expects."""
+        if self.slack_api_url is None:
+            return "https://slack.com/api/"
+        return str(self.slack_api_url).rstrip("/") + "/"
+
+
+def settings_errors(error: ValidationError) -> list[str]:
+    """One plain line per missing or invalid variable, naming it as it is set in the environment."""
+    lines = []
+    for item in error.errors():
+        name = str(item["loc"][0]).upper() if item["loc"] else "settings"
+        if item["type"] == "missing":
+            lines.append(f"{name} is not set")
+        else:
+            lines.append(f"{name} is invalid: {item['msg']}")
+    return lines

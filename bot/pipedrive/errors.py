@@ -1,0 +1,43 @@
+"""One hierarchy for everything that can go wrong talking to Pipedrive.
+
+Messages name the API path, never the token, and never carry the response body.
+"""
+
+from __future__ import annotations
+
+
+class PipedriveError(Exception):
+    """Base class: catch this to handle any Pipedrive failure."""
+
+
+class PipedriveNotFound(PipedriveError):
+    """404 or 410: the record does not exist or is no longer accessible."""
+
+
+class PersonNotFound(PipedriveNotFound):
+    """The person asked for does not exist (or was purged)."""
+
+    def __init__(self, person_id: int) -> None:
+        super().__init__(f"person {person_id} not found")
+        self.person_id = person_id
+
+
+class PipedriveAuthError(PipedriveError):
+    """401: Pipedrive rejected the API token."""
+
+
+class PipedriveForbidden(PipedriveError):
+    """402 or 403: the account is not open, or the token may not read this."""
+
+
+class PipedriveRateLimited(PipedriveError):
+    """429: too many requests; `retry_after` is how many seconds to wait."""
+
+    def __init__(self, message: str, retry_after: float, *, daily_budget_spent: bool = False):
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.daily_budget_spent = daily_budget_spent
+
+
+class PipedriveUnavailable(PipedriveError):
+    """5xx, timeouts, connection errors, bodies that are not JSON, or `success: false` on 200."""

@@ -1,0 +1,117 @@
+"""The domain model every layer past the Pipedrive client works with.
+
+Both API versions are mapped into these classes at the client's edge (`wire_v1`, `wire_v2`),
+so nothing past the client knows which version answered.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Contact(_Model):
+    """An email address or phone number with its label ("work", "home", ...)."""
+
+    value: str
+    label: str | None = None
+    primary: bool = False
+
+
+class User(_Model):
+    """A Pipedrive user, such as a person's owner."""
+
+    id: int
+    name: str | None = None
+    email: str | None = None
+
+
+class Organization(_Model):
+    id: int
+    name: str | None = None
+    address: str | None = None
+
+
+class Picture(_Model):
+    """Profile picture URLs by size in pixels (128, 512)."""
+
+    id: int | None = None
+    urls: dict[int, str] = Field(default_factory=dict)
+
+    def best_url(self, size: int = 128) -> str | None:
+        """The URL of the given size, else the smallest one there is."""
+        if size in self.urls:
+            return self.urls[size]
+        return self.urls[min(self.urls)] if self.urls else None
+
+
+class Activity(_Model):
+    """A calendar activity. `due_time` is UTC; no `due_time` means an all-day activity."""
+
+    id: int
+    subject: str | None = None
+    type: str | None = None
+    type_name: str | None = None
+    due_date: date | None = None
+    due_time: time | None = None
+    duration_minutes: int | None = None
+    done: bool = False
+
+    @property
+    def due_at(self) -> datetime | None:
+        """The due moment in UTC, or None when the activity is all-day or undated."""
+        if self.due_date is None or self.due_time is None:
+            return None
+        return datetime.combine(self.due_date, self.due_time)
+
+
+class DealCounts(_Model):
+    open: int | None = None
+    won: int | None = None
+    lost: int | None = None
+    closed: int | None = None
+
+
+class ActivityCounts(_Model):
+    total: int | None = None
+    done: int | None = None
+    undone: int | None = None
+
+
+class Person(_Model):
+    """A Pipedrive person with whatever related records were fetched for its card.
+
+    `owner`, `organization`, `picture` and `next_activity` are None until fetched (or when
+    fetching them failed); their ids say whether there is anything to fetch.
+    """
+
+    id: int
+    name: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    job_title: str | None = None
+    emails: tuple[Contact, ...] = ()
+    phones: tuple[Contact, ...] = ()
+    owner_id: int | None = None
+    owner: User | None = None
+    org_id: int | None = None
+    organization: Organization | None = None
+    picture_id: int | None = None
+    picture: Picture | None = None
+    next_activity_id: int | None = None
+    next_activity: Activity | None = None
+    last_activity_id: int | None = None
+    last_activity_date: date | None = None
+    label_ids: tuple[int, ...] = ()
+    deals: DealCounts = DealCounts()
+    activities: ActivityCounts = ActivityCounts()
+    marketing_status: str | None = None
+    visible_to: int | None = None
+    is_deleted: bool = False
+    add_time: datetime | None = None
+    update_time: datetime | None = None
+    custom_fields: dict[str, JsonValue] = Field(default_factory=dict)

@@ -1,0 +1,175 @@
+"""Lenient parsers for the scalar shapes both API versions send.
+
+Pipedrive mixes types freely ("3" and 3, "" and null, "0000-00-00 00:00:00"); a field the card
+can live without should never fail a whole person, so these turn the odd ones into None.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict
+
+from .models import Activity, ActivityCounts, Contact, DealCounts, User
+
+CUSTOM_FIELD_KEY = re.compile(r"^[0-9a-f]{40}$")
+
+
+class WireModel(BaseModel):
+    """Base of every wire (API-shaped) model: unknown keys are ignored, not errors."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+def _int_or_none(value: Any) -> int | None:
+    if isinstance(value, bool) or value is None or value == "":
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    if isinstance(value, dict):  # v1 embeds {"value": id, ...} where v2 sends the bare id
+        return _int_or_none(value.get("value", value.get("id")))
+    return None
+
+
+def _datetime_or_none(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value or value.startswith("0000"):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    # All API times are UTC; v1 sends them without an offset.
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def _date_or_none(value: Any) -> date | None:
+    if not isinstance(value, str) or not value or value.startswith("0000"):
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _time_or_none(value: Any) -> time | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return time.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _str_or_none(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+LooseInt = Annotated[int | None, BeforeValidator(_int_or_none)]
+LooseStr = Annotated[str | None, BeforeValidator(_str_or_none)]
+LooseDate = Annotated[date | None, BeforeValidator(_date_or_none)]
+LooseTime = Annotated[time | None, BeforeValidator(_time_or_none)]
+LooseDateTime = Annotated[datetime | None, BeforeValidator(_datetime_or_none)]
+
+
+def minutes(duration: str | None) -> int | None:
+    """ "01:30" or "01:30:00" as minutes; None for blanks and nonsense."""
+    if not duration:
+        return None
+    parts = duration.split(":")
+    if len(parts) < 2 or not all(p.isdigit() for p in parts):
+        return None
+    return int(parts[0]) * 60 + int(parts[1])
+
+
+class WireContact(WireModel):
+    value: LooseStr = None
+    label: LooseStr = None
+    primary: bool | None = False
+
+
+def contacts(items: Iterable[WireContact] | None) -> tuple[Contact, ...]:
+    """Contacts without the blank placeholders Pipedrive sends for "none" ([{"value": ""}])."""
+    return tuple(
+        Contact(value=item.value, label=item.label, primary=bool(item.primary))
+        for item in items or ()
+        if item.value
+    )
+
+
+def picture_urls(pictures: dict[str, Any] | None) -> dict[int, str]:
+    """{"128": url, "512": url} as {128: url, 512: url}, keeping only strings under numeric keys."""
+    return {
+        int(size): url
+        for size, url in (pictures or {}).items()
+        if str(size).isdigit() and isinstance(url, str) and url
+    }
+
+
+class WireActivity(WireModel):
+    """An activity; v1 and v2 agree on the fields a card uses (v1 times are "HH:MM")."""
+
+    id: int
+    subject: LooseStr = None
+    type: LooseStr = None
+    due_date: LooseDate = None
+    due_time: LooseTime = None
+    duration: LooseStr = None
+    done: bool = False
+
+    def to_domain(self) -> Activity:
+        return Activity(
+            id=self.id,
+            subject=self.subject,
+            type=self.type,
+            due_date=self.due_date,
+            due_time=self.due_time,
+            duration_minutes=minutes(self.duration),
+            done=self.done,
+        )
+
+
+class WireCounts(WireModel):
+    """Deal and activity counters, root-level in both versions (v2 only when asked for)."""
+
+    open_deals_count: LooseInt = None
+    won_deals_count: LooseInt = None
+    lost_deals_count: LooseInt = None
+    closed_deals_count: LooseInt = None
+    activities_count: LooseInt = None
+    done_activities_count: LooseInt = None
+    undone_activities_count: LooseInt = None
+
+    def deal_counts(self) -> DealCounts:
+        return DealCounts(
+            open=self.open_deals_count,
+            won=self.won_deals_count,
+            lost=self.lost_deals_count,
+            closed=self.closed_deals_count,
+        )
+
+    def activity_counts(self) -> ActivityCounts:
+        return ActivityCounts(
+            total=self.activities_count,
+            done=self.done_activities_count,
+            undone=self.undone_activities_count,
+        )
+
+
+class WireUser(WireModel):
+    """A user from `GET /api/v1/users/{id}` (there is no v2 users endpoint)."""
+
+    id: int
+    name: LooseStr = None
+    email: LooseStr = None
+
+    def to_domain(self) -> User:
+        return User(id=self.id, name=self.name, email=self.email)
