@@ -1,1 +1,1 @@
-"""Pipedrive person cards in Slack: the app, its listeners, the people service and the Pipedrive client."""
+"""Pipedrive person cards in Slack: app, listeners, people service, Pipedrive client."""

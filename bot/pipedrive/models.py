@@ -7,6 +7,7 @@ so nothing past the client knows which version answered.
 from __future__ import annotations
 
 from datetime import date, datetime, time
+
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 

@@ -11,7 +11,6 @@ from pydantic import Field, JsonValue
 
 from .models import Organization, Person, Picture
 from .wire import (
-    LooseDate,
     LooseDateTime,
     LooseInt,
     LooseStr,

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from ...dependencies import Dependencies
+from . import open_in_pipedrive
+
+
+def register(app: AsyncApp, deps: Dependencies) -> None:
+    open_in_pipedrive.register(app, deps)

@@ -1,0 +1,50 @@
+"""`/person <id | link>`: ack at once, then answer through response_url, ephemeral."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+
+from blocks import Message, invalid_input_message, unexpected_error_message, usage_message
+
+from ...answers import person_answer
+from ...dependencies import Dependencies
+from ...links import Help, PersonId, parse_person_query
+from ...logs import logged_request
+
+
+def register(app: AsyncApp, deps: Dependencies) -> None:
+    async def person_command(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond) -> None:
+        deps.in_flight.track()
+        async with logged_request("command", "/person") as request:
+            query = parse_person_query(str(command.get("text", "")), deps.company_domain)
+            if not isinstance(query, PersonId):
+                # Nothing to fetch: the answer goes out with the ack itself.
+                reply = (
+                    usage_message()
+                    if isinstance(query, Help)
+                    else invalid_input_message(query.text)
+                )
+                request.outcome = "help" if isinstance(query, Help) else "invalid_input"
+                await ack(response_type="ephemeral", **reply.as_kwargs())
+                return
+            await ack()
+            request.details["person_id"] = query.person_id
+            try:
+                message, request.outcome = await person_answer(
+                    deps.people,
+                    query.person_id,
+                    company_domain=deps.company_domain,
+                    reference=request.request_id,
+                )
+            except Exception:
+                await _send(respond, unexpected_error_message(request.request_id))
+                raise
+            await _send(respond, message)
+
+    app.command("/person")(person_command)
+
+
+async def _send(respond: AsyncRespond, message: Message) -> None:
+    await respond(response_type="ephemeral", replace_original=False, **message.as_kwargs())

@@ -1,0 +1,39 @@
+"""Start and stop a small aiohttp server on a free loopback port."""
+
+from __future__ import annotations
+
+import socket
+
+from aiohttp import web
+
+
+class LoopbackServer:
+    """Base of the stand-ins: `await start()` binds 127.0.0.1 on a free port, `url` says where."""
+
+    def __init__(self) -> None:
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    def routes(self) -> list[web.RouteDef]:
+        raise NotImplementedError
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def start(self, port: int = 0) -> str:
+        app = web.Application()
+        app.add_routes(self.routes())
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", port))
+        self.port = sock.getsockname()[1]
+        await web.SockSite(self._runner, sock).start()
+        return self.url
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None

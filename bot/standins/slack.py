@@ -1,0 +1,114 @@
+"""A Slack stand-in: the Web API methods the app calls, and `response_url` endpoints.
+
+It records every call so tests and the bench can see what the app sent to Slack.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from .serving import LoopbackServer
+
+RESPONSE_PATH = "/response/"
+
+
+@dataclass(frozen=True)
+class SlackCall:
+    """One request the app made: a Web API method ("chat.unfurl") or "response_url"."""
+
+    method: str
+    body: dict[str, Any]
+    path: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class SlackStandIn(LoopbackServer):
+    """Point `SLACK_API_URL` at `api_url`; give commands a `response_url(...)` on this server."""
+
+    def __init__(self, *, bot_token: str = "xoxb-demo", team: str = "Demo") -> None:
+        super().__init__()
+        self.bot_token = bot_token
+        self.team = team
+        self.calls: list[SlackCall] = []
+        self.external_channels: set[str] = set()
+        self.unknown_channels: set[str] = set()
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/"
+
+    def response_url(self, name: str) -> str:
+        return f"{self.url}{RESPONSE_PATH}{name}"
+
+    def routes(self) -> list[web.RouteDef]:
+        return [
+            web.post("/api/{method}", self._web_api),
+            web.post(RESPONSE_PATH + "{name}", self._response_url),
+        ]
+
+    def calls_to(self, method: str) -> list[SlackCall]:
+        return [call for call in self.calls if call.method == method]
+
+    def responses(self, name: str) -> list[dict[str, Any]]:
+        """Bodies posted to `response_url(name)`, oldest first."""
+        path = RESPONSE_PATH + name
+        return [call.body for call in self.calls if call.path == path]
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        self.calls.append(
+            SlackCall("response_url", await _body(request), request.path, dict(request.headers))
+        )
+        return web.Response(text="ok")
+
+    async def _web_api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        body = await _body(request)
+        self.calls.append(SlackCall(method, body, request.path, dict(request.headers)))
+        if request.headers.get("Authorization") != f"Bearer {self.bot_token}":
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        return web.json_response(self._answer(method, body))
+
+    def _answer(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "url": "https://demo.slack.com/",
+                "team": self.team,
+                "user": "person-card",
+                "team_id": "T0DEMO",
+                "user_id": "U0BOT",
+                "bot_id": "B0BOT",
+            }
+        if method == "conversations.info":
+            channel = str(body.get("channel", ""))
+            if channel in self.unknown_channels:
+                return {"ok": False, "error": "channel_not_found"}
+            return {
+                "ok": True,
+                "channel": {"id": channel, "is_ext_shared": channel in self.external_channels},
+            }
+        if method == "chat.postMessage":
+            return {"ok": True, "channel": body.get("channel"), "ts": f"{len(self.calls)}.000100"}
+        return {"ok": True}
+
+
+async def _body(request: web.Request) -> dict[str, Any]:
+    if request.content_type == "application/json":
+        data = await request.json()
+        return data if isinstance(data, dict) else {"_": data}
+    form = await request.post()
+    return {key: _maybe_json(str(value)) for key, value in form.items()}
+
+
+def _maybe_json(value: str) -> Any:
+    # slack_sdk sends nested arguments (blocks, unfurls) as JSON strings in form posts.
+    if value[:1] in "[{":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
