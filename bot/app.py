@@ -12,7 +12,7 @@ from .config import Settings
 from .dependencies import Dependencies
 from .inflight import InFlight
 from .listeners import register_listeners
-from .people import PeopleService
+from .people import CacheSettings, PeopleService
 from .pipedrive import PipedriveClient
 
 
@@ -35,7 +35,11 @@ def build_app(settings: Settings) -> PersonCardApp:
         api_version=settings.pipedrive_api_version,
     )
     deps = Dependencies(
-        people=PeopleService(pipedrive),
+        people=PeopleService(
+            pipedrive,
+            card_budget=settings.card_timeout,
+            cache=CacheSettings.from_settings(settings),
+        ),
         company_domain=settings.pipedrive_company_domain,
         in_flight=InFlight(),
     )

@@ -20,6 +20,13 @@ class PipedriveSettings(BaseSettings):
     pipedrive_company_domain: str
     pipedrive_api_url: AnyHttpUrl | None = None
     pipedrive_api_version: Literal["v1", "v2"] = "v2"
+    # Seconds a card may take before the answer says Pipedrive is too slow.
+    card_timeout: float = Field(default=2.5, gt=0, le=30)
+    # Seconds to keep records; 0 turns a cache off (concurrent lookups still share one request).
+    person_cache_ttl: float = Field(default=30.0, ge=0)
+    directory_cache_ttl: float = Field(default=600.0, ge=0)
+    picture_cache_ttl: float = Field(default=3600.0, ge=0)
+    cache_max_entries: int = Field(default=5000, ge=1)
 
     @field_validator("pipedrive_company_domain", mode="before")
     @classmethod

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .cache import AsyncTTLCache
+from .config import PipedriveSettings
 from .pipedrive import (
     Activity,
     Organization,
@@ -35,6 +36,15 @@ class CacheSettings:
     directory_ttl: float = 600.0  # users and organizations
     picture_ttl: float = 3600.0
     max_entries: int = 5000
+
+    @classmethod
+    def from_settings(cls, settings: PipedriveSettings) -> CacheSettings:
+        return cls(
+            person_ttl=settings.person_cache_ttl,
+            directory_ttl=settings.directory_cache_ttl,
+            picture_ttl=settings.picture_cache_ttl,
+            max_entries=settings.cache_max_entries,
+        )
 
 
 class PeopleService:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import signal
 
 from aiohttp import web
@@ -20,6 +21,7 @@ from .config import Settings
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+_DIGITS = re.compile(r"[0-9]{1,12}")
 HEALTH_PATH = "/healthz"
 # Heroku and most PaaS send SIGKILL 30 s after SIGTERM; leave room to close connections.
 SHUTDOWN_GRACE_SECONDS = 25.0
@@ -27,6 +29,9 @@ SHUTDOWN_GRACE_SECONDS = 25.0
 
 def web_app(card_app: PersonCardApp) -> web.Application:
     async def slack_events(request: web.Request) -> web.Response:
+        # Bolt's verifier raises (a 500) on a timestamp that is not a number; that is a 401 too.
+        if not _DIGITS.fullmatch(request.headers.get("X-Slack-Request-Timestamp", "0")):
+            return web.json_response({"error": "invalid request"}, status=401)
         card_app.deps.in_flight.track()
         bolt_request = await to_bolt_request(request)
         bolt_response = await card_app.bolt.async_dispatch(bolt_request)

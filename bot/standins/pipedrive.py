@@ -67,6 +67,7 @@ class PipedriveStandIn(LoopbackServer):
         self.records: dict[str, Any] = sample_records() if records is None else records
         self.latency = latency
         self.requests: list[SeenRequest] = []
+        self.answered: list[str] = []  # paths, in the order their answers were sent
         self._misbehaviours: list[Misbehaviour] = []
 
     def routes(self) -> list[web.RouteDef]:
@@ -87,7 +88,12 @@ class PipedriveStandIn(LoopbackServer):
         self._misbehaviours.clear()
 
     def count(self, path_prefix: str = "/") -> int:
+        """Requests received so far under `path_prefix`."""
         return sum(1 for seen in self.requests if seen.path.startswith(path_prefix))
+
+    def answered_count(self, path_prefix: str = "/") -> int:
+        """Requests under `path_prefix` whose answer has been sent (after any delay)."""
+        return sum(1 for path in self.answered if path.startswith(path_prefix))
 
     def add_people(self, count: int, *, start: int = 2) -> None:
         """Copies of sample person 1 as persons start..start+count-1 (for bursts over many ids)."""
@@ -102,6 +108,12 @@ class PipedriveStandIn(LoopbackServer):
     # -- serving ---------------------------------------------------------------------------
 
     async def _answer(self, request: web.Request) -> web.StreamResponse:
+        try:
+            return await self._respond(request)
+        finally:
+            self.answered.append(request.path)
+
+    async def _respond(self, request: web.Request) -> web.StreamResponse:
         self.requests.append(
             SeenRequest(
                 method=request.method,

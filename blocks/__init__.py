@@ -1,0 +1,39 @@
+"""Block Kit for the app: pure functions from the domain model to Slack messages, no I/O."""
+
+from .builder import builder_url
+from .message import Message
+from .messages import (
+    auth_failed_message,
+    failure_message,
+    forbidden_message,
+    invalid_input_message,
+    not_found_message,
+    rate_limited_message,
+    unavailable_message,
+    unexpected_error_message,
+    usage_message,
+)
+from .person_card import person_card, person_card_text, person_url
+from .preview import preview
+from .text import clip, escape, mrkdwn
+
+__all__ = [
+    "Message",
+    "auth_failed_message",
+    "builder_url",
+    "clip",
+    "escape",
+    "failure_message",
+    "forbidden_message",
+    "invalid_input_message",
+    "mrkdwn",
+    "not_found_message",
+    "person_card",
+    "person_card_text",
+    "person_url",
+    "preview",
+    "rate_limited_message",
+    "unavailable_message",
+    "unexpected_error_message",
+    "usage_message",
+]

@@ -1,0 +1,15 @@
+"""Slack's Block Kit limits for messages (docs.slack.dev/reference/block-kit), in characters."""
+
+MESSAGE_BLOCKS_MAX = 50
+HEADER_TEXT_MAX = 150
+SECTION_TEXT_MAX = 3000
+SECTION_FIELDS_MAX = 10
+FIELD_TEXT_MAX = 2000
+CONTEXT_ELEMENTS_MAX = 10
+ACTIONS_ELEMENTS_MAX = 25
+BUTTON_TEXT_MAX = 75
+BUTTON_URL_MAX = 3000
+BUTTON_VALUE_MAX = 2000
+ID_MAX = 255  # action_id and block_id
+IMAGE_URL_MAX = 3000
+ALT_TEXT_MAX = 2000

@@ -1,0 +1,220 @@
+"""The person card: a Person in, Block Kit out.
+
+Total over its input: any Person, however sparse, huge or hostile, gives valid Block Kit within
+Slack's limits. Data text is escaped once (`mrkdwn`); long text ends in "…", long lists in
+"+N more".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from bot.pipedrive.models import Activity, Contact, Person
+
+from .kit import Block, actions, context, header, image, link_button, section
+from .limits import ALT_TEXT_MAX, FIELD_TEXT_MAX, HEADER_TEXT_MAX, IMAGE_URL_MAX
+from .text import cap_lines, mailto, mrkdwn, slack_date, tel, url_link
+
+DELETED_SUFFIX = " (deleted)"
+LINES_SHOWN = 5  # per field: a long list of emails or phones ends in "+N more"
+CONTACT_LINE_MAX = 400
+LABEL_MAX = 50
+NAME_MAX = 150
+TEXT_MAX = 300
+MOMENT_FORMAT = "{date_short_pretty} at {time}"
+OPEN_ACTION_ID = "open_in_pipedrive"
+_URL_CHARS = re.compile(r"[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]+")  # RFC 3986, already encoded
+
+
+def person_url(company_domain: str, person_id: int) -> str:
+    return _pipedrive_url(company_domain, "person", person_id)
+
+
+def person_card(person: Person, *, company_domain: str) -> list[Block]:
+    blocks = [
+        header(_title(person)),
+        _deleted_notice(person),
+        _profile(person, company_domain),
+        actions([_open_button(person, company_domain)]),
+        _footer(person),
+    ]
+    return [block for block in blocks if block is not None]
+
+
+def person_card_text(person: Person) -> str:
+    """The notification text sent with the card, e.g. "Will Smith · Org Name"."""
+    name = mrkdwn(_name(person), NAME_MAX) + (DELETED_SUFFIX if person.is_deleted else "")
+    org_name = _one_line(person.organization.name) if person.organization else None
+    return f"{name} · {mrkdwn(org_name, NAME_MAX)}" if org_name else name
+
+
+def _pipedrive_url(company_domain: str, kind: str, record_id: int) -> str:
+    return f"https://{company_domain}.pipedrive.com/{kind}/{record_id}"
+
+
+def _one_line(raw: str | None) -> str | None:
+    """Data text with its whitespace runs collapsed to one space; None when blank."""
+    collapsed = " ".join(raw.split()) if raw else ""
+    return collapsed or None
+
+
+def _name(person: Person) -> str:
+    full_name = " ".join(filter(None, (_one_line(person.first_name), _one_line(person.last_name))))
+    return _one_line(person.name) or full_name or f"Person {person.id}"
+
+
+def _title(person: Person) -> str:
+    suffix = DELETED_SUFFIX if person.is_deleted else ""
+    return mrkdwn(_name(person), HEADER_TEXT_MAX - len(suffix)) + suffix
+
+
+def _deleted_notice(person: Person) -> Block | None:
+    if not person.is_deleted:
+        return None
+    return context([":wastebasket: This person was deleted in Pipedrive."])
+
+
+def _profile(person: Person, company_domain: str) -> Block | None:
+    job_title = _one_line(person.job_title)
+    text = mrkdwn(job_title, TEXT_MAX) if job_title else None
+    fields = [
+        field
+        for field in (
+            _contacts_field("Email", person.emails, mailto),
+            _contacts_field("Phone", person.phones, tel),
+            _field("Owner", _owner_lines(person)),
+            _field("Organization", _organization_lines(person, company_domain)),
+            _field("Next activity", _activity_lines(person.next_activity)),
+            _field("Last activity", [_day(person.last_activity_date)]),
+            _field("Deals", _deal_lines(person)),
+        )
+        if field is not None
+    ]
+    photo = _photo(person)
+    if text is None and not fields:
+        if photo is None:
+            return None
+        text = mrkdwn(_name(person), NAME_MAX)  # a section needs text or fields beside its image
+    return section(text, fields=fields, accessory=photo)
+
+
+def _field(label: str, lines: Sequence[str | None]) -> str | None:
+    """A labelled section field of the given lines, None when there are none."""
+    present = [line for line in lines if line]
+    if not present:
+        return None
+    heading = f"*{label}*\n"
+    return heading + cap_lines(present, limit=FIELD_TEXT_MAX - len(heading), max_lines=LINES_SHOWN)
+
+
+def _contacts_field(
+    label: str, contacts: Sequence[Contact], link: Callable[[str], str | None]
+) -> str | None:
+    primary_first = sorted(contacts, key=lambda contact: not contact.primary)
+    return _field(label, [_contact_line(contact, link) for contact in primary_first])
+
+
+def _contact_line(contact: Contact, link: Callable[[str], str | None]) -> str | None:
+    value = _one_line(contact.value)
+    if value is None:
+        return None
+    linked = link(value)
+    shown = (
+        linked if linked and len(linked) <= CONTACT_LINE_MAX else mrkdwn(value, CONTACT_LINE_MAX)
+    )
+    label = _one_line(contact.label)
+    return f"{shown} ({mrkdwn(label, LABEL_MAX)})" if label else shown
+
+
+def _owner_lines(person: Person) -> list[str | None]:
+    owner = person.owner
+    if owner is not None:
+        name = _one_line(owner.name) or _one_line(owner.email) or f"User {owner.id}"
+    elif person.owner_id is not None:
+        name = f"User {person.owner_id}"
+    else:
+        return []
+    return [mrkdwn(name, NAME_MAX)]
+
+
+def _organization_lines(person: Person, company_domain: str) -> list[str | None]:
+    org = person.organization
+    org_id = org.id if org is not None else person.org_id
+    if org_id is None:
+        return []
+    name = (_one_line(org.name) if org else None) or f"Organization {org_id}"
+    address = _one_line(org.address) if org else None
+    return [
+        url_link(_pipedrive_url(company_domain, "organization", org_id), name, limit=NAME_MAX),
+        mrkdwn(address, TEXT_MAX) if address else None,
+    ]
+
+
+def _activity_lines(activity: Activity | None) -> list[str | None]:
+    if activity is None:
+        return []
+    subject = _one_line(activity.subject)
+    kind = _one_line(activity.type_name) or _one_line(activity.type)
+    what = [mrkdwn(subject, TEXT_MAX)] if subject else []
+    if kind:
+        what.append(f"({mrkdwn(kind, LABEL_MAX)})")
+    return [" ".join(what) or f"Activity {activity.id}", _due(activity)]
+
+
+def _due(activity: Activity) -> str | None:
+    if activity.due_at is not None:
+        return _moment(activity.due_at)
+    # All-day: the date is the same everywhere, so it is shown as is, not as a moment.
+    return _day(activity.due_date)
+
+
+def _deal_lines(person: Person) -> list[str | None]:
+    deals = person.deals
+    counts = [(deals.open, "open"), (deals.won, "won"), (deals.lost, "lost")]
+    return [" · ".join(f"{count} {state}" for count, state in counts if count is not None)]
+
+
+def _photo(person: Person) -> dict[str, Any] | None:
+    url = person.picture.best_url() if person.picture else None
+    if url is None or not _is_image_url(url):
+        return None
+    return image(url, alt_text=mrkdwn(f"Photo of {_name(person)}", ALT_TEXT_MAX))
+
+
+def _is_image_url(url: str) -> bool:
+    if len(url) > IMAGE_URL_MAX or not _URL_CHARS.fullmatch(url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme == "https" and bool(parts.hostname)
+
+
+def _open_button(person: Person, company_domain: str) -> dict[str, Any]:
+    return link_button(
+        "Open in Pipedrive",
+        action_id=OPEN_ACTION_ID,
+        url=person_url(company_domain, person.id),
+        value=str(person.id),
+    )
+
+
+def _footer(person: Person) -> Block | None:
+    moments = [("Updated", person.update_time), ("Added", person.add_time)]
+    parts = [f"{what} {_moment(moment)}" for what, moment in moments if moment is not None]
+    return context([" · ".join(parts)]) if parts else None
+
+
+def _moment(moment: datetime) -> str:
+    # All API times are UTC, so a naive one is UTC too.
+    aware = moment if moment.utcoffset() is not None else moment.replace(tzinfo=UTC)
+    return slack_date(aware, MOMENT_FORMAT, aware.strftime("%a %d %b %Y %H:%M %Z"))
+
+
+def _day(day: date | None) -> str | None:
+    return day.strftime("%a %d %b %Y") if day else None

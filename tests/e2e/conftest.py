@@ -1,0 +1,54 @@
+"""Session-wide stand-ins and app processes for the end-to-end tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from .harness import AppProcess, SlackSender, StandIns, app_environment
+
+
+@pytest.fixture(scope="session")
+def standins() -> Iterator[StandIns]:
+    running = StandIns()
+    running.start()
+    running.pipedrive.add_people(99)  # persons 2..100: copies of person 1 with their own ids
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def start_app(standins: StandIns) -> Iterator[Callable[..., AppProcess]]:
+    """`start_app(**env)`: an app process with these settings, started once per session."""
+    apps: dict[tuple[tuple[str, str], ...], AppProcess] = {}
+
+    def start(**overrides: str) -> AppProcess:
+        key = tuple(sorted(overrides.items()))
+        if key not in apps:
+            apps[key] = AppProcess(app_environment(standins, **overrides)).start()
+        return apps[key]
+
+    yield start
+    for app in apps.values():
+        app.terminate()
+
+
+@pytest.fixture
+def app(start_app: Callable[..., AppProcess]) -> AppProcess:
+    """The app with default settings, except no person cache so each test sees fresh data."""
+    return start_app(PERSON_CACHE_TTL="0")
+
+
+@pytest.fixture
+def slack(app: AppProcess, standins: StandIns) -> Iterator[SlackSender]:
+    sender = SlackSender(app.url, standins.slack)
+    yield sender
+    sender.http.close()
+
+
+@pytest.fixture(autouse=True)
+def well_behaved(standins: StandIns) -> Iterator[None]:
+    """Each test starts with a Pipedrive that behaves and the sample records."""
+    yield
+    standins.pipedrive.behave()

@@ -1,0 +1,244 @@
+"""Drive the app as Slack does: a real process, real sockets, signed requests, stand-ins.
+
+`StandIns` runs the Pipedrive and Slack stand-ins on an event loop in a background thread.
+`AppProcess` starts `python -m bot` exactly as the Procfile does, pointed at them.
+`SlackSender` signs requests the way Slack signs them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+import httpx
+from slack_sdk.signature import SignatureVerifier
+
+from bot.standins import PipedriveStandIn, SlackStandIn
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures"
+
+SIGNING_SECRET = "e2e-signing-secret-0123456789abcdef"
+BOT_TOKEN = "xoxb-e2e-bot-token-0123456789"
+PIPEDRIVE_TOKEN = "e2e-pipedrive-token-0123456789"
+COMPANY = "acme"
+
+T = TypeVar("T")
+
+
+def wait_for(check: Callable[[], T], *, timeout: float = 10.0, what: str = "condition") -> T:
+    """Poll `check` until it returns something truthy; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.01)
+
+
+class StandIns:
+    """Both stand-ins, served from one background event loop for the whole test session."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.pipedrive = PipedriveStandIn(token=PIPEDRIVE_TOKEN)
+        self.slack = SlackStandIn(bot_token=BOT_TOKEN)
+
+    def start(self) -> None:
+        self._thread.start()
+        self.run(self.pipedrive.start())
+        self.run(self.slack.start())
+
+    def stop(self) -> None:
+        self.run(self.pipedrive.stop())
+        self.run(self.slack.stop())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(timeout=5)
+
+    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout=30)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def app_environment(standins: StandIns, **overrides: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("SLACK_", "PIPEDRIVE_"))
+    }
+    env.update(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=standins.slack.api_url,
+        PIPEDRIVE_API_TOKEN=PIPEDRIVE_TOKEN,
+        PIPEDRIVE_COMPANY_DOMAIN=COMPANY,
+        PIPEDRIVE_API_URL=standins.pipedrive.url,
+        LOG_LEVEL="INFO",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(overrides)
+    return env
+
+
+def procfile_command() -> list[str]:
+    """The `web:` line of the Procfile, run with this interpreter."""
+    line = next(
+        line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("web:")
+    )
+    words = line.removeprefix("web:").split()
+    assert words[0] == "python", "the Procfile should start the app with python"
+    return [sys.executable, *words[1:]]
+
+
+class AppProcess:
+    """`python -m bot` on a free loopback port, its log captured to a file."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.port = free_port()
+        self.env = {**env, "PORT": str(self.port)}
+        self._log = tempfile.NamedTemporaryFile(prefix="bot-", suffix=".log", delete=False)
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> AppProcess:
+        self.process = subprocess.Popen(
+            procfile_command(), cwd=ROOT, env=self.env, stdout=self._log, stderr=self._log
+        )
+
+        def healthy() -> bool:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise AssertionError(f"app exited at start-up:\n{self.log()}")
+            try:
+                return httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200
+            except httpx.TransportError:
+                return False
+
+        wait_for(healthy, timeout=30, what="the app's /healthz")
+        return self
+
+    def terminate(self, timeout: float = 40) -> int:
+        """SIGTERM, as a PaaS stops a dyno; returns the exit status."""
+        assert self.process is not None
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=timeout)
+
+    def log(self) -> str:
+        return Path(self._log.name).read_text("utf-8", errors="replace")
+
+
+class SlackSender:
+    """Posts to the app what Slack would post, signed as Slack signs it."""
+
+    def __init__(self, app_url: str, slack: SlackStandIn, secret: str = SIGNING_SECRET) -> None:
+        self.app_url = app_url
+        self.slack = slack
+        self.verifier = SignatureVerifier(secret)
+        self.http = httpx.Client(timeout=30)
+
+    def signed_headers(self, body: str, content_type: str, timestamp: int | None = None) -> dict:
+        ts = str(int(time.time()) if timestamp is None else timestamp)
+        return {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": self.verifier.generate_signature(timestamp=ts, body=body),
+        }
+
+    def post(self, body: str, content_type: str, headers: dict[str, str]) -> httpx.Response:
+        return self.http.post(
+            f"{self.app_url}/slack/events",
+            content=body.encode(),
+            headers={"Content-Type": content_type, **headers},
+        )
+
+    def post_signed(self, body: str, content_type: str, **sign: Any) -> httpx.Response:
+        return self.post(body, content_type, self.signed_headers(body, content_type, **sign))
+
+    def command_body(self, text: str, response_name: str) -> str:
+        """The slash command form from bolt-python's tests, with our command and response_url."""
+        fixture = json.loads(
+            (
+                FIXTURES / "slack" / "bolt-python__test_slash_command__slash_command_body.json"
+            ).read_text()
+        )
+        fields = dict(fixture["parsed"])
+        fields.update(
+            command="/person", text=text, response_url=self.slack.response_url(response_name)
+        )
+        return urlencode(fields)
+
+    def command(self, text: str, response_name: str, **sign: Any) -> httpx.Response:
+        body = self.command_body(text, response_name)
+        return self.post_signed(body, "application/x-www-form-urlencoded", **sign)
+
+    def event(self, event: dict[str, Any], **sign: Any) -> httpx.Response:
+        envelope = json.loads(
+            (FIXTURES / "slack" / "slack-docs__link_shared__conversations_history.json").read_text()
+        )
+        envelope.pop("_source")
+        envelope["event"] = event
+        envelope["event_id"] = f"Ev{time.monotonic_ns()}"
+        return self.post_signed(json.dumps(envelope), "application/json", **sign)
+
+    def action(self, payload: dict[str, Any], **sign: Any) -> httpx.Response:
+        body = urlencode({"payload": json.dumps(payload)})
+        return self.post_signed(body, "application/x-www-form-urlencoded", **sign)
+
+    def answers(self, response_name: str, count: int = 1, timeout: float = 10) -> list[dict]:
+        """Wait until `count` messages were posted to that response_url, and return them."""
+        return wait_for(
+            lambda: (r := self.slack.responses(response_name)) and len(r) >= count and r,
+            timeout=timeout,
+            what=f"{count} response_url post(s) to {response_name}",
+        )
+
+
+def link_shared_event(urls: list[str], **fields: Any) -> dict[str, Any]:
+    """The documented `link_shared` event (channel variant), with these links."""
+    envelope = json.loads(
+        (FIXTURES / "slack" / "slack-docs__link_shared__conversations_history.json").read_text()
+    )
+    event: dict[str, Any] = envelope["event"]
+    event["links"] = [{"domain": httpx.URL(url).host, "url": url} for url in urls]
+    event.update(fields)
+    return event
+
+
+def composer_event(urls: list[str]) -> dict[str, Any]:
+    """The documented composer `link_shared` event (channel "COMPOSER"), with these links."""
+    event: dict[str, Any] = json.loads(
+        (FIXTURES / "slack" / "slack-docs__link_shared__composer_event.json").read_text()
+    )
+    event.pop("_source")
+    event["links"] = [{"domain": httpx.URL(url).host, "url": url} for url in urls]
+    return event
+
+
+def all_text(blocks: list[dict[str, Any]]) -> str:
+    """Every string in the blocks, joined: for asserting what a card says."""
+    return json.dumps(blocks, ensure_ascii=False)

@@ -1,0 +1,157 @@
+"""`/person` through the real app process: ack at once, answer through response_url."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from .harness import PIPEDRIVE_TOKEN, SlackSender, StandIns, all_text
+
+
+def test_person_1_answers_with_the_seed_card(slack: SlackSender) -> None:
+    ack = slack.command("1", "happy")
+    assert ack.status_code == 200
+    assert ack.text == ""  # an empty ack: the card follows through response_url
+    (answer,) = slack.answers("happy")
+    assert answer["response_type"] == "ephemeral"
+    card = all_text(answer["blocks"])
+    for expected in (
+        "Will Smith",
+        "<mailto:12345@email.com|12345@email.com>",
+        "<tel:12345|12345>",
+        "Jane Doe",
+        "Org Name",
+        "Call Will about the renewal",
+        "https://acme.pipedrive.com/person/1",
+    ):
+        assert expected in card
+    assert "Will Smith" in answer["text"]
+
+
+def test_a_pasted_person_link_works_like_an_id(slack: SlackSender) -> None:
+    slack.command("https://acme.pipedrive.com/person/1/?tab=activities#x", "link")
+    (answer,) = slack.answers("link")
+    assert "Will Smith" in all_text(answer["blocks"])
+
+
+@pytest.mark.parametrize("text", ["", "help", "  HELP  "])
+def test_help_comes_with_the_ack(slack: SlackSender, standins: StandIns, text: str) -> None:
+    before = standins.pipedrive.count()
+    ack = slack.command(text, "help")
+    assert ack.status_code == 200
+    body = ack.json()
+    assert body["response_type"] == "ephemeral"
+    assert "/person 123" in all_text(body["blocks"])
+    assert standins.pipedrive.count() == before
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "abc",
+        "-1",
+        "0",
+        "1.5",
+        "123456789012345678901234567890",
+        "1; DROP TABLE persons; --",
+        "' OR '1'='1",
+        "https://other.pipedrive.com/person/1",
+        "https://acme.pipedrive.com/deal/1",
+        "<!channel>",
+    ],
+)
+def test_bad_input_gets_usage_and_no_pipedrive_call(
+    slack: SlackSender, standins: StandIns, text: str
+) -> None:
+    before = standins.pipedrive.count()
+    ack = slack.command(text, "bad-input")
+    assert ack.status_code == 200
+    body = ack.json()
+    assert body["response_type"] == "ephemeral"
+    said = all_text(body["blocks"])
+    assert "person id" in said.lower()
+    assert "<!channel>" not in said
+    assert standins.pipedrive.count() == before
+
+
+def test_unknown_person_is_not_found(slack: SlackSender) -> None:
+    slack.command("424242", "missing")
+    (answer,) = slack.answers("missing")
+    assert answer["response_type"] == "ephemeral"
+    assert "424242" in all_text(answer["blocks"])
+    assert "find person 424242" in all_text(answer["blocks"])
+
+
+def test_a_deleted_person_is_shown_and_flagged(slack: SlackSender, standins: StandIns) -> None:
+    deleted = {"success": True, "data": {"id": 77, "name": "Gone Person", "is_deleted": True}}
+    standins.pipedrive.put("/api/v2/persons/77", deleted)
+    slack.command("77", "deleted")
+    (answer,) = slack.answers("deleted")
+    card = all_text(answer["blocks"])
+    assert "Gone Person" in card
+    assert "deleted" in card.lower()
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "headers", "expected"),
+    [
+        (401, {"success": False, "error": "unauthorized access"}, {}, "PIPEDRIVE_API_TOKEN"),
+        (403, {"success": False, "error": "You do not have permissions"}, {}, "let me read"),
+        (402, {"success": False, "error": "Payment required"}, {}, "let me read"),
+        (429, {"success": False, "error": "Too many requests"}, {"Retry-After": "7"}, "7 s"),
+        (500, {"success": False, "error": "oops"}, {}, "unavailable"),
+        (503, None, {}, "unavailable"),
+    ],
+)
+def test_each_pipedrive_failure_has_its_own_answer(
+    slack: SlackSender,
+    standins: StandIns,
+    status: int,
+    body: object,
+    headers: dict[str, str],
+    expected: str,
+) -> None:
+    standins.pipedrive.misbehave("/api/v2/persons/1", status=status, body=body, headers=headers)
+    name = f"failure-{status}"
+    slack.command("1", name)
+    (answer,) = slack.answers(name)
+    said = all_text(answer["blocks"])
+    assert answer["response_type"] == "ephemeral"
+    assert expected.lower() in said.lower()
+    assert PIPEDRIVE_TOKEN not in said
+
+
+def test_a_non_json_answer_from_a_proxy_is_unavailable(
+    slack: SlackSender, standins: StandIns
+) -> None:
+    standins.pipedrive.misbehave("/api/v2/persons/1", raw=b"<html>Bad gateway</html>")
+    slack.command("1", "html")
+    (answer,) = slack.answers("html")
+    assert "unavailable" in all_text(answer["blocks"]).lower()
+
+
+def test_a_5_second_pipedrive_does_not_delay_the_ack(
+    slack: SlackSender, standins: StandIns
+) -> None:
+    # Its own person: the slow read stays in flight after this test, shared with any caller.
+    standins.pipedrive.misbehave("/api/v2/persons/50", delay=5.0)
+    ack = slack.command("50", "slow")
+    assert ack.status_code == 200
+    # The ack came back while Pipedrive had not answered yet.
+    assert standins.pipedrive.answered_count("/api/v2/persons/50") == 0
+    (answer,) = slack.answers("slow", timeout=15)
+    assert (
+        "slow" in all_text(answer["blocks"]).lower()
+        or "unavailable" in all_text(answer["blocks"]).lower()
+    )
+
+
+def test_200_concurrent_commands_are_all_answered(slack: SlackSender, standins: StandIns) -> None:
+    names = [f"burst-{n}" for n in range(200)]
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        acks = list(pool.map(lambda name: slack.command("1", name), names))
+    assert [ack.status_code for ack in acks] == [200] * 200
+    for name in names:
+        (answer,) = slack.answers(name, timeout=30)
+        assert "Will Smith" in all_text(answer["blocks"])

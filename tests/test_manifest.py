@@ -1,0 +1,177 @@
+"""manifest.yml is a valid Slack app manifest and asks for exactly what the app uses."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+from jsonschema.protocols import Validator
+
+from bot.server import EVENTS_PATH
+
+ROOT = Path(__file__).resolve().parent.parent
+MANIFEST_PATH = ROOT / "manifest.yml"
+SCHEMA_PATH = ROOT / "tests" / "fixtures" / "reference" / "manifest.schema.1.0.0.json"
+
+# A bare domain: labels of letters, digits and hyphens joined by dots, with a TLD.
+_BARE_DOMAIN = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$")
+
+
+def _load_manifest() -> dict[str, Any]:
+    manifest = yaml.safe_load(MANIFEST_PATH.read_text(encoding="utf-8"))
+    assert isinstance(manifest, dict)
+    return manifest
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict[str, Any]:
+    loaded = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+@pytest.fixture(scope="module")
+def validator(schema: dict[str, Any]) -> Validator:
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+@pytest.fixture
+def manifest() -> dict[str, Any]:
+    return _load_manifest()
+
+
+def _errors(validator: Validator, instance: dict[str, Any]) -> list[str]:
+    return [error.message for error in validator.iter_errors(instance)]
+
+
+def test_validator_uses_the_draft_the_schema_declares(
+    schema: dict[str, Any], validator: Validator
+) -> None:
+    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
+    assert isinstance(validator, jsonschema.Draft7Validator)
+
+
+def test_manifest_is_valid_against_slack_schema(
+    validator: Validator, manifest: dict[str, Any]
+) -> None:
+    assert _errors(validator, manifest) == []
+
+
+def test_display_information(manifest: dict[str, Any]) -> None:
+    info = manifest["display_information"]
+    assert info["name"] == "Pipedrive Person Card"
+    assert info["description"].strip()
+    # The schema spells this constraint "regex", which JSON Schema ignores; check it here.
+    assert re.fullmatch(r"#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?", info["background_color"])
+
+
+def test_bot_scopes_are_exactly_what_the_app_uses(manifest: dict[str, Any]) -> None:
+    bot_scopes = manifest["oauth_config"]["scopes"]["bot"]
+    assert len(bot_scopes) == len(set(bot_scopes))
+    assert set(bot_scopes) == {"commands", "links:read", "links:write"}
+    assert "user" not in manifest["oauth_config"]["scopes"]
+
+
+def test_person_command_has_description_and_usage_hint(manifest: dict[str, Any]) -> None:
+    commands = {command["command"]: command for command in manifest["features"]["slash_commands"]}
+    person = commands["/person"]
+    assert person["description"].strip()
+    assert person["usage_hint"].strip()
+    assert person["should_escape"] is False
+
+
+def test_unfurl_domains_are_bare_domains(manifest: dict[str, Any]) -> None:
+    domains = manifest["features"]["unfurl_domains"]
+    assert 1 <= len(domains) <= 5
+    assert len(domains) == len(set(domains))
+    for domain in domains:
+        assert "://" not in domain and "/" not in domain and ":" not in domain, domain
+        assert _BARE_DOMAIN.match(domain), domain
+    # Slack matches subdomains of a registered domain, so this one covers every company's
+    # {company}.pipedrive.com as well as app.pipedrive.com.
+    assert "pipedrive.com" in domains
+
+
+def test_only_link_shared_is_subscribed(manifest: dict[str, Any]) -> None:
+    subscriptions = manifest["settings"]["event_subscriptions"]
+    assert subscriptions["bot_events"] == ["link_shared"]
+    assert "user_events" not in subscriptions
+
+
+def test_interactivity_is_enabled(manifest: dict[str, Any]) -> None:
+    # Even a URL button sends block_actions; without interactivity the user sees a warning.
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True
+
+
+def test_http_mode_settings(manifest: dict[str, Any]) -> None:
+    settings = manifest["settings"]
+    assert settings["socket_mode_enabled"] is False
+    assert settings["org_deploy_enabled"] is False
+    assert settings["token_rotation_enabled"] is False
+    assert manifest["features"]["bot_user"]["always_online"] is False
+
+
+def _request_urls(manifest: dict[str, Any]) -> list[str]:
+    settings = manifest["settings"]
+    urls = [command["url"] for command in manifest["features"]["slash_commands"]]
+    urls.append(settings["event_subscriptions"]["request_url"])
+    urls.append(settings["interactivity"]["request_url"])
+    return urls
+
+
+def test_every_request_url_is_the_path_the_server_serves(manifest: dict[str, Any]) -> None:
+    urls = _request_urls(manifest)
+    assert len(urls) == 3
+    assert len(set(urls)) == 1, "commands, events and interactivity share one URL"
+    for url in urls:
+        assert url.startswith("https://"), url
+        assert url.endswith(EVENTS_PATH), url
+
+
+@pytest.mark.parametrize(
+    ("break_it", "expected"),
+    [
+        pytest.param(
+            lambda m: m.update(not_a_manifest_key=True),
+            "'not_a_manifest_key' was unexpected",
+            id="unknown-top-level-key",
+        ),
+        pytest.param(
+            lambda m: m["features"]["slash_commands"][0].pop("description"),
+            "'description' is a required property",
+            id="command-without-description",
+        ),
+        pytest.param(
+            lambda m: m["features"].update(unfurl_domains=["https://acme.pipedrive.com"]),
+            "'https://acme.pipedrive.com' does not match",
+            id="unfurl-domain-with-scheme",
+        ),
+        pytest.param(
+            lambda m: m["features"].update(unfurl_domains=[f"d{i}.example.com" for i in range(6)]),
+            "is too long",
+            id="six-unfurl-domains",
+        ),
+        pytest.param(
+            lambda m: m["settings"]["interactivity"].pop("is_enabled"),
+            "'is_enabled' is a required property",
+            id="interactivity-without-is_enabled",
+        ),
+    ],
+)
+def test_validator_rejects_broken_manifests(
+    validator: Validator, break_it: Callable[[dict[str, Any]], object], expected: str
+) -> None:
+    broken = copy.deepcopy(_load_manifest())
+    break_it(broken)
+    errors = _errors(validator, broken)
+    assert len(errors) == 1, errors
+    assert expected in errors[0]
