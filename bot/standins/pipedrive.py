@@ -33,7 +33,10 @@ def sample_records() -> dict[str, Any]:
 
 @dataclass
 class Misbehaviour:
-    """What to answer instead of the record, for requests whose path starts with `path`."""
+    """What to answer instead of the record, for requests whose path starts with `path`.
+
+    With only a `delay`, the record itself is served, late.
+    """
 
     path: str
     status: int = 200
@@ -130,7 +133,9 @@ class PipedriveStandIn(LoopbackServer):
                 await asyncio.sleep(rule.delay)
             if rule.raw is not None:
                 return web.Response(status=rule.status, body=rule.raw, headers=rule.headers)
-            return web.json_response(rule.body, status=rule.status, headers=rule.headers)
+            if rule.body is not None or rule.status != 200:
+                return web.json_response(rule.body, status=rule.status, headers=rule.headers)
+            # Only slow: the record itself, late.
         if request.headers.get("x-api-token") != self.token:
             return web.json_response(UNAUTHORIZED, status=401)
         body = self.records.get(request.path)
