@@ -29,6 +29,8 @@ from bot.standins import PipedriveStandIn, SlackStandIn
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
+# The app runs outside the checkout, so a developer's own .env there cannot leak into a test.
+RUN_DIR = Path(tempfile.mkdtemp(prefix="bot-e2e-"))
 
 SIGNING_SECRET = "e2e-signing-secret-0123456789abcdef"
 BOT_TOKEN = "xoxb-e2e-bot-token-0123456789"
@@ -111,6 +113,18 @@ def procfile_command() -> list[str]:
     return [sys.executable, *words[1:]]
 
 
+def run_bot(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`python -m bot ARGS` to completion, as an operator would run it."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=RUN_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
 class AppProcess:
     """`python -m bot` on a free loopback port, its log captured to a file."""
 
@@ -126,7 +140,7 @@ class AppProcess:
 
     def start(self) -> AppProcess:
         self.process = subprocess.Popen(
-            procfile_command(), cwd=ROOT, env=self.env, stdout=self._log, stderr=self._log
+            procfile_command(), cwd=RUN_DIR, env=self.env, stdout=self._log, stderr=self._log
         )
 
         def healthy() -> bool:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
+import os
 from collections.abc import Callable
 
 import httpx
@@ -12,13 +11,13 @@ import httpx
 from .harness import (
     BOT_TOKEN,
     PIPEDRIVE_TOKEN,
-    ROOT,
     SIGNING_SECRET,
     AppProcess,
     SlackSender,
     StandIns,
     all_text,
     app_environment,
+    run_bot,
     wait_for,
 )
 
@@ -32,9 +31,7 @@ def test_healthz_answers_200(app: AppProcess) -> None:
 def test_start_up_names_each_missing_or_invalid_variable(standins: StandIns) -> None:
     env = app_environment(standins, PIPEDRIVE_API_VERSION="v3", PORT="not-a-port")
     del env["SLACK_SIGNING_SECRET"], env["PIPEDRIVE_API_TOKEN"]
-    done = subprocess.run(
-        [sys.executable, "-m", "bot"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
+    done = run_bot(env=env)
     assert done.returncode == 2
     errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
     assert len(errors) == 4
@@ -48,9 +45,7 @@ def test_a_blank_signing_secret_fails_at_start_up_not_at_the_first_request(
     standins: StandIns,
 ) -> None:
     env = app_environment(standins, SLACK_SIGNING_SECRET="  ")
-    done = subprocess.run(
-        [sys.executable, "-m", "bot"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
+    done = run_bot(env=env)
     assert done.returncode == 2
     assert "SLACK_SIGNING_SECRET is invalid" in done.stderr
 
@@ -124,14 +119,7 @@ def test_sigterm_finishes_answers_in_flight(
 
 def test_check_says_what_works(standins: StandIns) -> None:
     env = app_environment(standins)
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_bot("check", env=env)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "ok    Slack: bot @person-card is installed in workspace Demo" in done.stdout
     assert "ok    Pipedrive: token of Me <me@pipedrive.com> at Acme (acme.pipedrive.com)" in (
@@ -145,14 +133,7 @@ def test_check_names_the_rejected_token_and_a_wrong_domain(standins: StandIns) -
         SLACK_BOT_TOKEN="xoxb-not-the-right-one",
         PIPEDRIVE_COMPANY_DOMAIN="globex",
     )
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_bot("check", env=env)
     assert done.returncode == 1
     assert "FAIL  Slack rejected SLACK_BOT_TOKEN (invalid_auth)" in done.stdout
     assert "PIPEDRIVE_COMPANY_DOMAIN is 'globex': set it to 'acme'" in done.stdout
@@ -161,14 +142,7 @@ def test_check_names_the_rejected_token_and_a_wrong_domain(standins: StandIns) -
 
 def test_check_names_a_rejected_pipedrive_token(standins: StandIns) -> None:
     env = app_environment(standins, PIPEDRIVE_API_TOKEN="wrong-pipedrive-token")
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_bot("check", env=env)
     assert done.returncode == 1
     assert "FAIL  Pipedrive rejected PIPEDRIVE_API_TOKEN" in done.stdout
     assert "wrong-pipedrive-token" not in done.stdout + done.stderr
@@ -178,35 +152,20 @@ def test_check_says_when_there_is_no_network(standins: StandIns) -> None:
     env = app_environment(
         standins, SLACK_API_URL="http://127.0.0.1:9/api/", PIPEDRIVE_API_URL="http://127.0.0.1:9"
     )
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_bot("check", env=env)
     assert done.returncode == 1
     assert "Slack: cannot reach http://127.0.0.1:9/api/" in done.stdout
     assert "Pipedrive: cannot reach http://127.0.0.1:9" in done.stdout
 
 
 def test_unknown_cli_command_prints_usage() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "nonsense"], cwd=ROOT, capture_output=True, text=True
-    )
+    done = run_bot("nonsense", env=dict(os.environ))
     assert done.returncode == 2
     assert "usage: python -m bot" in done.stderr
 
 
 def test_card_demo_prints_the_seed_card_three_ways() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "card", "1", "--demo"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_bot("card", "1", "--demo", env=dict(os.environ))
     assert done.returncode == 0, done.stderr
     out = done.stdout
     for expected in ("Will Smith", "12345@email.com", "Jane Doe", "Org Name", "Call Will"):
