@@ -155,12 +155,12 @@ class PipedriveClient:
             response = await self._http.get(path, params=params)
         except httpx.TimeoutException as error:
             raise PipedriveUnavailable(f"GET {path}: timed out ({type(error).__name__})") from None
-        except httpx.TransportError as error:
+        except httpx.RequestError as error:  # transport, and bodies that fail to decode (gzip)
             raise PipedriveUnavailable(f"GET {path}: {type(error).__name__}") from None
         raise_for_status(path, response)
         try:
             body = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: absurdly nested JSON
             raise PipedriveUnavailable(f"GET {path}: response is not JSON") from None
         if not isinstance(body, dict) or body.get("success") is not True:
             raise PipedriveUnavailable(f"GET {path}: Pipedrive answered success=false")
@@ -211,7 +211,7 @@ def _daily_budget_spent(response: httpx.Response) -> bool:
         return True
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
     error = body.get("error") if isinstance(body, dict) else None
     return isinstance(error, str) and "daily" in error.lower()

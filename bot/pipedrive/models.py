@@ -6,7 +6,7 @@ so nothing past the client knows which version answered.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
@@ -67,7 +67,7 @@ class Activity(_Model):
         """The due moment in UTC, or None when the activity is all-day or undated."""
         if self.due_date is None or self.due_time is None:
             return None
-        return datetime.combine(self.due_date, self.due_time)
+        return datetime.combine(self.due_date, self.due_time, tzinfo=UTC)
 
 
 class DealCounts(_Model):

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, time
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, JsonValue
 
 from .models import Activity, ActivityCounts, Contact, DealCounts, User
 
@@ -24,13 +24,20 @@ class WireModel(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
+def _digits(text: str) -> int | None:
+    try:
+        return int(text) if text.strip().isdigit() else None
+    except ValueError:  # "²" is a digit to isdigit() but not to int(); so is a 5000-digit string
+        return None
+
+
 def _int_or_none(value: Any) -> int | None:
     if isinstance(value, bool) or value is None or value == "":
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
+    if isinstance(value, str):
+        return _digits(value)
     if isinstance(value, dict):  # v1 embeds {"value": id, ...} where v2 sends the bare id
         return _int_or_none(value.get("value", value.get("id")))
     return None
@@ -41,10 +48,10 @@ def _datetime_or_none(value: Any) -> datetime | None:
         return None
     try:
         parsed = datetime.fromisoformat(value)
-    except ValueError:
+        # All API times are UTC; v1 sends them without an offset.
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except (ValueError, OverflowError):  # OverflowError: an offset pushing year 1/9999 out of range
         return None
-    # All API times are UTC; v1 sends them without an offset.
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def _date_or_none(value: Any) -> date | None:
@@ -73,6 +80,26 @@ def _str_or_none(value: Any) -> str | None:
     return None
 
 
+def _bool_or_none(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if value in (0, 1, "0", "1"):  # v1 sends some flags as 0/1
+        return bool(int(value))
+    return None
+
+
+def _int_list(value: Any) -> list[int]:
+    items = value if isinstance(value, list) else []
+    return [number for item in items if (number := _int_or_none(item)) is not None]
+
+
+def _json_object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+LooseBool = Annotated[bool | None, BeforeValidator(_bool_or_none)]
+LooseIntList = Annotated[list[int], BeforeValidator(_int_list)]
+LooseObject = Annotated[dict[str, JsonValue], BeforeValidator(_json_object)]
 LooseInt = Annotated[int | None, BeforeValidator(_int_or_none)]
 LooseStr = Annotated[str | None, BeforeValidator(_str_or_none)]
 LooseDate = Annotated[date | None, BeforeValidator(_date_or_none)]
@@ -85,15 +112,16 @@ def minutes(duration: str | None) -> int | None:
     if not duration:
         return None
     parts = duration.split(":")
-    if len(parts) < 2 or not all(p.isdigit() for p in parts):
+    numbers = [number for number in map(_digits, parts) if number is not None]
+    if len(parts) < 2 or len(numbers) != len(parts):
         return None
-    return int(parts[0]) * 60 + int(parts[1])
+    return numbers[0] * 60 + numbers[1]
 
 
 class WireContact(WireModel):
     value: LooseStr = None
     label: LooseStr = None
-    primary: bool | None = False
+    primary: LooseBool = False
 
 
 def contacts(items: Iterable[WireContact] | None) -> tuple[Contact, ...]:
@@ -107,11 +135,12 @@ def contacts(items: Iterable[WireContact] | None) -> tuple[Contact, ...]:
 
 def picture_urls(pictures: dict[str, Any] | None) -> dict[int, str]:
     """{"128": url, "512": url} as {128: url, 512: url}, keeping only strings under numeric keys."""
-    return {
-        int(size): url
-        for size, url in (pictures or {}).items()
-        if str(size).isdigit() and isinstance(url, str) and url
-    }
+    urls: dict[int, str] = {}
+    for size, url in (pictures or {}).items():
+        pixels = _digits(str(size))
+        if pixels is not None and isinstance(url, str) and url:
+            urls[pixels] = url
+    return urls
 
 
 class WireActivity(WireModel):
@@ -123,7 +152,7 @@ class WireActivity(WireModel):
     due_date: LooseDate = None
     due_time: LooseTime = None
     duration: LooseStr = None
-    done: bool = False
+    done: LooseBool = False
 
     def to_domain(self) -> Activity:
         return Activity(
@@ -133,7 +162,7 @@ class WireActivity(WireModel):
             due_date=self.due_date,
             due_time=self.due_time,
             duration_minutes=minutes(self.duration),
-            done=self.done,
+            done=bool(self.done),
         )
 
 

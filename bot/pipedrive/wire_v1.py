@@ -7,14 +7,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field, JsonValue, model_validator
+from pydantic import Field, model_validator
 
 from .models import Organization, Person, Picture, User
 from .wire import (
     CUSTOM_FIELD_KEY,
+    LooseBool,
     LooseDate,
     LooseDateTime,
     LooseInt,
+    LooseIntList,
+    LooseObject,
     LooseStr,
     WireContact,
     WireCounts,
@@ -62,13 +65,13 @@ class V1Person(WireCounts):
     next_activity_id: LooseInt = None
     last_activity_id: LooseInt = None
     last_activity_date: LooseDate = None
-    label_ids: list[int] | None = None
+    label_ids: LooseIntList = Field(default_factory=list)
     marketing_status: LooseStr = None
     visible_to: LooseInt = None
-    active_flag: bool = True
+    active_flag: LooseBool = True
     add_time: LooseDateTime = None
     update_time: LooseDateTime = None
-    custom_fields: dict[str, JsonValue] = Field(default_factory=dict)
+    custom_fields: LooseObject = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod
@@ -109,12 +112,12 @@ class V1Person(WireCounts):
             next_activity_id=self.next_activity_id,
             last_activity_id=self.last_activity_id,
             last_activity_date=self.last_activity_date,
-            label_ids=tuple(self.label_ids or ()),
+            label_ids=tuple(self.label_ids),
             deals=self.deal_counts(),
             activities=self.activity_counts(),
             marketing_status=self.marketing_status,
             visible_to=self.visible_to,
-            is_deleted=not self.active_flag,
+            is_deleted=self.active_flag is False,
             add_time=self.add_time,
             update_time=self.update_time,
             custom_fields=self.custom_fields,

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field, JsonValue
+from pydantic import Field
 
 from .models import Organization, Person, Picture
 from .wire import (
+    LooseBool,
     LooseDateTime,
     LooseInt,
+    LooseIntList,
+    LooseObject,
     LooseStr,
     WireContact,
     WireCounts,
@@ -52,13 +55,13 @@ class V2Person(WireCounts):
     phones: list[WireContact] | None = None
     next_activity_id: LooseInt = None
     last_activity_id: LooseInt = None
-    label_ids: list[int] | None = None
+    label_ids: LooseIntList = Field(default_factory=list)
     marketing_status: LooseStr = None
     visible_to: LooseInt = None
-    is_deleted: bool = False
+    is_deleted: LooseBool = False
     add_time: LooseDateTime = None
     update_time: LooseDateTime = None
-    custom_fields: dict[str, JsonValue] | None = Field(default=None)
+    custom_fields: LooseObject = Field(default_factory=dict)
 
     def to_domain(self) -> Person:
         return Person(
@@ -74,15 +77,15 @@ class V2Person(WireCounts):
             picture_id=self.picture_id,
             next_activity_id=self.next_activity_id,
             last_activity_id=self.last_activity_id,
-            label_ids=tuple(self.label_ids or ()),
+            label_ids=tuple(self.label_ids),
             deals=self.deal_counts(),
             activities=self.activity_counts(),
             marketing_status=self.marketing_status,
             visible_to=self.visible_to,
-            is_deleted=self.is_deleted,
+            is_deleted=self.is_deleted is True,
             add_time=self.add_time,
             update_time=self.update_time,
-            custom_fields=self.custom_fields or {},
+            custom_fields=self.custom_fields,
         )
 
 

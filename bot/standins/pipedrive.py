@@ -33,9 +33,10 @@ def sample_records() -> dict[str, Any]:
 
 @dataclass
 class Misbehaviour:
-    """What to answer instead of the record, for requests whose path starts with `path`.
+    """What to answer instead of the record, for requests to `path`.
 
-    With only a `delay`, the record itself is served, late.
+    `path` is matched exactly, or as a prefix when it ends in "*". With only a `delay`, the
+    record itself is served, late.
     """
 
     path: str
@@ -145,7 +146,11 @@ class PipedriveStandIn(LoopbackServer):
 
     def _misbehaviour_for(self, path: str) -> Misbehaviour | None:
         for rule in self._misbehaviours:
-            if path.startswith(rule.path) and (rule.times is None or rule.times > 0):
+            if rule.path.endswith("*"):
+                matches = path.startswith(rule.path.removesuffix("*"))
+            else:
+                matches = path == rule.path
+            if matches and (rule.times is None or rule.times > 0):
                 if rule.times is not None:
                     rule.times -= 1
                 return rule
