@@ -7,17 +7,22 @@ from .messages import (
     failure_message,
     forbidden_message,
     invalid_input_message,
+    no_match_message,
     not_found_message,
     rate_limited_message,
+    stale_button_message,
     unavailable_message,
     unexpected_error_message,
     usage_message,
 )
-from .person_card import person_card, person_card_text, person_url
+from .person_card import person_card, person_card_text
+from .pipedrive_links import person_url
 from .preview import preview
+from .search_results import SHOW_PERSON_ACTION_ID, search_results_message
 from .text import clip, escape, mrkdwn
 
 __all__ = [
+    "SHOW_PERSON_ACTION_ID",
     "Message",
     "auth_failed_message",
     "builder_url",
@@ -27,12 +32,15 @@ __all__ = [
     "forbidden_message",
     "invalid_input_message",
     "mrkdwn",
+    "no_match_message",
     "not_found_message",
     "person_card",
     "person_card_text",
     "person_url",
     "preview",
     "rate_limited_message",
+    "search_results_message",
+    "stale_button_message",
     "unavailable_message",
     "unexpected_error_message",
     "usage_message",

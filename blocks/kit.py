@@ -57,5 +57,9 @@ def link_button(text: str, *, action_id: str, url: str, value: str) -> dict[str,
     }
 
 
+def button(text: str, *, action_id: str, value: str) -> dict[str, Any]:
+    return {"type": "button", "text": plain_text(text), "action_id": action_id, "value": value}
+
+
 def image(url: str, *, alt_text: str) -> dict[str, Any]:
     return {"type": "image", "image_url": url, "alt_text": alt_text}

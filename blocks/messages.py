@@ -21,14 +21,17 @@ ECHO_MAX = 100
 REFERENCE_MAX = 64
 BY_ID = "`/person 123`"
 BY_LINK = "`/person https://acme.pipedrive.com/person/123`"
+BY_SEARCH = "`/person Jane Smith`, `/person jane@acme.com` or `/person +372 555 1234`"
 
 
 def usage_message() -> Message:
     return _notice(
         "*Look up a Pipedrive person*\n"
         f"• {BY_ID}: by person id\n"
-        f"• {BY_LINK}: by a link to the person in Pipedrive",
-        hint="Search by name or email is not available yet.",
+        f"• {BY_LINK}: by a link to the person in Pipedrive\n"
+        f"• {BY_SEARCH}: search by name, email or phone",
+        hint="A number on its own is a person id. An email address finds exact matches only. "
+        "Searches need at least 2 characters.",
     )
 
 
@@ -37,8 +40,25 @@ def invalid_input_message(text: str) -> Message:
     if not echo:
         return usage_message()
     return _notice(
-        f"“{mrkdwn(echo, ECHO_MAX)}” is neither a person id nor a link to a Pipedrive person.",
-        hint=f"Try a positive person id or a Pipedrive person link: {BY_ID} or {BY_LINK}.",
+        f"“{mrkdwn(echo, ECHO_MAX)}” is not a positive person id, a link to one of your "
+        "company's Pipedrive persons, or a name, email or phone to search for.",
+        hint=f"Try a person id, a Pipedrive person link or a search of at least 2 characters: "
+        f"{BY_ID}, {BY_LINK} or `/person Jane Smith`.",
+    )
+
+
+def no_match_message(term: str) -> Message:
+    return _notice(
+        f":mag: No person matches “{mrkdwn(term, ECHO_MAX)}”.",
+        hint="Search looks at names, email addresses and phone numbers; "
+        "an email address must match in full.",
+    )
+
+
+def stale_button_message() -> Message:
+    return _notice(
+        ":warning: That button doesn't name a person I can show. "
+        "Please run `/person` again to get a fresh list."
     )
 
 

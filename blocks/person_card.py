@@ -15,9 +15,11 @@ from urllib.parse import urlsplit
 
 from bot.pipedrive.models import Activity, Contact, Person
 
+from .custom_fields import details_blocks
 from .kit import Block, actions, context, header, image, link_button, section
 from .limits import ALT_TEXT_MAX, FIELD_TEXT_MAX, HEADER_TEXT_MAX, IMAGE_URL_MAX
-from .text import cap_lines, mailto, mrkdwn, slack_date, tel, url_link
+from .pipedrive_links import person_url, pipedrive_url
+from .text import calendar_day, cap_lines, mailto, mrkdwn, one_line, slack_date, tel, url_link
 
 DELETED_SUFFIX = " (deleted)"
 LINES_SHOWN = 5  # per field: a long list of emails or phones ends in "+N more"
@@ -26,19 +28,19 @@ LABEL_MAX = 50
 NAME_MAX = 150
 TEXT_MAX = 300
 MOMENT_FORMAT = "{date_short_pretty} at {time}"
+OVERDUE_MARK = " · :warning: *overdue*"
 OPEN_ACTION_ID = "open_in_pipedrive"
 _URL_CHARS = re.compile(r"[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]+")  # RFC 3986, already encoded
 
 
-def person_url(company_domain: str, person_id: int) -> str:
-    return _pipedrive_url(company_domain, "person", person_id)
-
-
-def person_card(person: Person, *, company_domain: str) -> list[Block]:
+def person_card(person: Person, *, company_domain: str, now: datetime | None = None) -> list[Block]:
+    """The card; `now` (default: the current time) decides whether the next activity is overdue."""
+    now = now or datetime.now(UTC)
     blocks = [
         header(_title(person)),
         _deleted_notice(person),
-        _profile(person, company_domain),
+        _profile(person, company_domain, now),
+        *details_blocks(person.fields, company_domain=company_domain),
         actions([_open_button(person, company_domain)]),
         _footer(person),
     ]
@@ -48,23 +50,13 @@ def person_card(person: Person, *, company_domain: str) -> list[Block]:
 def person_card_text(person: Person) -> str:
     """The notification text sent with the card, e.g. "Will Smith · Org Name"."""
     name = mrkdwn(_name(person), NAME_MAX) + (DELETED_SUFFIX if person.is_deleted else "")
-    org_name = _one_line(person.organization.name) if person.organization else None
+    org_name = one_line(person.organization.name) if person.organization else None
     return f"{name} · {mrkdwn(org_name, NAME_MAX)}" if org_name else name
 
 
-def _pipedrive_url(company_domain: str, kind: str, record_id: int) -> str:
-    return f"https://{company_domain}.pipedrive.com/{kind}/{record_id}"
-
-
-def _one_line(raw: str | None) -> str | None:
-    """Data text with its whitespace runs collapsed to one space; None when blank."""
-    collapsed = " ".join(raw.split()) if raw else ""
-    return collapsed or None
-
-
 def _name(person: Person) -> str:
-    full_name = " ".join(filter(None, (_one_line(person.first_name), _one_line(person.last_name))))
-    return _one_line(person.name) or full_name or f"Person {person.id}"
+    full_name = " ".join(filter(None, (one_line(person.first_name), one_line(person.last_name))))
+    return one_line(person.name) or full_name or f"Person {person.id}"
 
 
 def _title(person: Person) -> str:
@@ -78,8 +70,8 @@ def _deleted_notice(person: Person) -> Block | None:
     return context([":wastebasket: This person was deleted in Pipedrive."])
 
 
-def _profile(person: Person, company_domain: str) -> Block | None:
-    job_title = _one_line(person.job_title)
+def _profile(person: Person, company_domain: str, now: datetime) -> Block | None:
+    job_title = one_line(person.job_title)
     text = mrkdwn(job_title, TEXT_MAX) if job_title else None
     fields = [
         field
@@ -88,7 +80,7 @@ def _profile(person: Person, company_domain: str) -> Block | None:
             _contacts_field("Phone", person.phones, tel),
             _field("Owner", _owner_lines(person)),
             _field("Organization", _organization_lines(person, company_domain)),
-            _field("Next activity", _activity_lines(person.next_activity)),
+            _field("Next activity", _activity_lines(person.next_activity, now)),
             _field("Last activity", [_day(person.last_activity_date)]),
             _field("Deals", _deal_lines(person)),
         )
@@ -119,21 +111,21 @@ def _contacts_field(
 
 
 def _contact_line(contact: Contact, link: Callable[[str], str | None]) -> str | None:
-    value = _one_line(contact.value)
+    value = one_line(contact.value)
     if value is None:
         return None
     linked = link(value)
     shown = (
         linked if linked and len(linked) <= CONTACT_LINE_MAX else mrkdwn(value, CONTACT_LINE_MAX)
     )
-    label = _one_line(contact.label)
+    label = one_line(contact.label)
     return f"{shown} ({mrkdwn(label, LABEL_MAX)})" if label else shown
 
 
 def _owner_lines(person: Person) -> list[str | None]:
     owner = person.owner
     if owner is not None:
-        name = _one_line(owner.name) or _one_line(owner.email) or f"User {owner.id}"
+        name = one_line(owner.name) or one_line(owner.email) or f"User {owner.id}"
     elif person.owner_id is not None:
         name = f"User {person.owner_id}"
     else:
@@ -146,23 +138,26 @@ def _organization_lines(person: Person, company_domain: str) -> list[str | None]
     org_id = org.id if org is not None else person.org_id
     if org_id is None:
         return []
-    name = (_one_line(org.name) if org else None) or f"Organization {org_id}"
-    address = _one_line(org.address) if org else None
+    name = (one_line(org.name) if org else None) or f"Organization {org_id}"
+    address = one_line(org.address) if org else None
     return [
-        url_link(_pipedrive_url(company_domain, "organization", org_id), name, limit=NAME_MAX),
+        url_link(pipedrive_url(company_domain, "organization", org_id), name, limit=NAME_MAX),
         mrkdwn(address, TEXT_MAX) if address else None,
     ]
 
 
-def _activity_lines(activity: Activity | None) -> list[str | None]:
+def _activity_lines(activity: Activity | None, now: datetime) -> list[str | None]:
     if activity is None:
         return []
-    subject = _one_line(activity.subject)
-    kind = _one_line(activity.type_name) or _one_line(activity.type)
+    subject = one_line(activity.subject)
+    kind = one_line(activity.type_name) or one_line(activity.type)
     what = [mrkdwn(subject, TEXT_MAX)] if subject else []
     if kind:
         what.append(f"({mrkdwn(kind, LABEL_MAX)})")
-    return [" ".join(what) or f"Activity {activity.id}", _due(activity)]
+    due = _due(activity)
+    if due and activity.is_overdue(now):
+        due += OVERDUE_MARK
+    return [" ".join(what) or f"Activity {activity.id}", due]
 
 
 def _due(activity: Activity) -> str | None:
@@ -217,4 +212,4 @@ def _moment(moment: datetime) -> str:
 
 
 def _day(day: date | None) -> str | None:
-    return day.strftime("%a %d %b %Y") if day else None
+    return calendar_day(day) if day else None

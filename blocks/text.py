@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import quote
 
 ELLIPSIS = "…"
@@ -44,6 +44,12 @@ def clip(text: str, limit: int) -> str:
     if amp != -1 and ";" not in cut[amp:]:
         cut = cut[:amp]
     return cut.rstrip() + ELLIPSIS
+
+
+def one_line(raw: str | None) -> str | None:
+    """Data text with its whitespace runs collapsed to one space; None when blank."""
+    collapsed = " ".join(raw.split()) if raw else ""
+    return collapsed or None
 
 
 def mrkdwn(raw: str, limit: int) -> str:
@@ -92,3 +98,8 @@ def slack_date(moment: datetime, token_format: str, fallback: str) -> str:
     if moment.utcoffset() is None:
         raise ValueError("moment must be timezone-aware")
     return f"<!date^{math.floor(moment.timestamp())}^{token_format}|{escape(fallback)}>"
+
+
+def calendar_day(day: date) -> str:
+    """A date that is the same in every time zone (all-day activities, date fields), as is."""
+    return day.strftime("%a %d %b %Y")

@@ -1,13 +1,21 @@
-"""From a person id to the message to send: the card, or the words for what went wrong."""
+"""From a person id or a search to the message to send: a card, a pick list, or what went wrong."""
 
 from __future__ import annotations
 
 import logging
 
-from blocks import Message, failure_message, person_card, person_card_text
+from blocks import (
+    Message,
+    failure_message,
+    no_match_message,
+    person_card,
+    person_card_text,
+    search_results_message,
+)
 
 from .people import PeopleService
 from .pipedrive import PersonNotFound, PipedriveError, PipedriveRateLimited
+from .search import PeopleSearch
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +33,30 @@ async def person_answer(
         return message, _outcome(error)
     blocks = person_card(person, company_domain=company_domain)
     return Message(text=person_card_text(person), blocks=blocks), "card"
+
+
+async def search_answer(
+    search: PeopleSearch,
+    people: PeopleService,
+    term: str,
+    *,
+    exact: bool,
+    company_domain: str,
+    reference: str,
+) -> tuple[Message, str]:
+    """The one person's card, a pick list of several, "no person matches", or a failure."""
+    try:
+        found = await search.search(term, exact=exact)
+    except PipedriveError as error:
+        if not isinstance(error, PipedriveRateLimited):
+            log.warning("request_id=%s search: %s", reference, error)
+        return failure_message(error, person_id=None, reference=reference), _outcome(error)
+    if not found.hits:
+        return no_match_message(term), "no_match"
+    if len(found.hits) == 1:
+        only = found.hits[0].id
+        return await person_answer(people, only, company_domain=company_domain, reference=reference)
+    return search_results_message(found.hits, term=term, more=found.more), "pick_list"
 
 
 def _outcome(error: PipedriveError) -> str:

@@ -12,8 +12,9 @@ from .config import Settings
 from .dependencies import Dependencies
 from .inflight import InFlight
 from .listeners import register_listeners
-from .people import CacheSettings, PeopleService
+from .people import PeopleService
 from .pipedrive import PipedriveClient
+from .search import PeopleSearch
 
 
 @dataclass(frozen=True)
@@ -29,16 +30,14 @@ class PersonCardApp:
 
 
 def build_app(settings: Settings) -> PersonCardApp:
-    pipedrive = PipedriveClient(
-        origin=settings.pipedrive_origin,
-        api_token=settings.pipedrive_api_token,
-        api_version=settings.pipedrive_api_version,
-    )
+    pipedrive = settings.pipedrive_client()
     deps = Dependencies(
-        people=PeopleService(
+        people=PeopleService.from_settings(pipedrive, settings),
+        search=PeopleSearch(
             pipedrive,
-            card_budget=settings.card_timeout,
-            cache=CacheSettings.from_settings(settings),
+            budget=settings.card_timeout,
+            ttl=settings.person_cache_ttl,
+            max_entries=settings.cache_max_entries,
         ),
         company_domain=settings.pipedrive_company_domain,
         in_flight=InFlight(),

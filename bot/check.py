@@ -11,7 +11,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from .config import Settings
 from .pipedrive import (
     PipedriveAuthError,
-    PipedriveClient,
     PipedriveError,
     PipedriveForbidden,
     PipedriveUnavailable,
@@ -52,11 +51,7 @@ async def check_slack(settings: Settings) -> tuple[bool, str]:
 
 async def check_pipedrive(settings: Settings) -> tuple[bool, str]:
     domain = settings.pipedrive_company_domain
-    async with PipedriveClient(
-        origin=settings.pipedrive_origin,
-        api_token=settings.pipedrive_api_token,
-        api_version=settings.pipedrive_api_version,
-    ) as client:
+    async with settings.pipedrive_client() as client:
         try:
             me = await client.current_user()
         except PipedriveAuthError:

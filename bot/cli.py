@@ -8,6 +8,7 @@ import json
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from pydantic import SecretStr, ValidationError
 
@@ -15,43 +16,39 @@ from blocks import builder_url, failure_message, person_card, preview
 
 from .config import PipedriveSettings, settings_errors
 from .people import PeopleService
-from .pipedrive import PipedriveClient, PipedriveError
+from .pipedrive import PipedriveError
 from .standins import PipedriveStandIn
 
 DEMO_DOMAIN = "acme"
 
 
 @asynccontextmanager
-async def pipedrive_for_card(
-    args: argparse.Namespace,
-) -> AsyncIterator[tuple[PipedriveClient, str]]:
-    """The client and company domain to use: the configured ones, or a sample stand-in (--demo)."""
-    if args.demo:
-        standin = PipedriveStandIn()
-        await standin.start()
-        try:
-            async with PipedriveClient(
-                origin=standin.url,
-                api_token=SecretStr(standin.token),
-                api_version=args.api_version or "v2",
-            ) as client:
-                yield client, DEMO_DOMAIN
-        finally:
-            await standin.stop()
+async def settings_for_card(args: argparse.Namespace) -> AsyncIterator[PipedriveSettings]:
+    """The configured settings, or (--demo) settings pointing at a sample Pipedrive stand-in."""
+    overrides: dict[str, Any] = {}
+    if args.api_version:
+        overrides["pipedrive_api_version"] = args.api_version
+    if not args.demo:
+        yield PipedriveSettings(**overrides)  # the rest from the environment
         return
-    settings = PipedriveSettings()  # read from the environment
-    async with PipedriveClient(
-        origin=settings.pipedrive_origin,
-        api_token=settings.pipedrive_api_token,
-        api_version=args.api_version or settings.pipedrive_api_version,
-    ) as client:
-        yield client, settings.pipedrive_company_domain
+    standin = PipedriveStandIn()
+    await standin.start()
+    try:
+        yield PipedriveSettings(
+            pipedrive_api_token=SecretStr(standin.token),
+            pipedrive_company_domain=DEMO_DOMAIN,
+            pipedrive_api_url=standin.url,
+            **overrides,
+        )
+    finally:
+        await standin.stop()
 
 
 async def print_card(args: argparse.Namespace) -> int:
-    async with pipedrive_for_card(args) as (client, company_domain):
+    async with settings_for_card(args) as settings, settings.pipedrive_client() as client:
+        company_domain = settings.pipedrive_company_domain
         try:
-            person = await PeopleService(client).person_card(args.person_id)
+            person = await PeopleService.from_settings(client, settings).person_card(args.person_id)
         except PipedriveError as error:
             message = failure_message(error, person_id=args.person_id, reference="cli")
             print(preview(message.blocks), file=sys.stderr)

@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .pipedrive import PipedriveClient
+
 _SUBDOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 
 
@@ -20,6 +22,8 @@ class PipedriveSettings(BaseSettings):
     pipedrive_company_domain: str
     pipedrive_api_url: AnyHttpUrl | None = None
     pipedrive_api_version: Literal["v1", "v2"] = "v2"
+    # Requests per 2 s the app allows itself: your plan's burst limit (20, 40, 80 or 120).
+    pipedrive_burst_limit: int = Field(default=40, ge=1, le=1000)
     # Seconds a card may take before the answer says Pipedrive is too slow.
     card_timeout: float = Field(default=2.5, gt=0, le=30)
     # Seconds to keep records; 0 turns a cache off (concurrent lookups still share one request).
@@ -27,6 +31,9 @@ class PipedriveSettings(BaseSettings):
     directory_cache_ttl: float = Field(default=600.0, ge=0)
     picture_cache_ttl: float = Field(default=3600.0, ge=0)
     cache_max_entries: int = Field(default=5000, ge=1)
+    # Custom fields a card shows, in this order: names (any case) or keys, comma-separated.
+    # Empty: every custom field that has a value, in Pipedrive's order.
+    person_card_fields: str = ""
 
     @field_validator("pipedrive_company_domain", mode="before")
     @classmethod
@@ -46,6 +53,20 @@ class PipedriveSettings(BaseSettings):
         if not value.get_secret_value().strip():
             raise ValueError("must not be empty")
         return value
+
+    def pipedrive_client(self) -> PipedriveClient:
+        """The process's one Pipedrive client, as these settings describe it."""
+        return PipedriveClient(
+            origin=self.pipedrive_origin,
+            api_token=self.pipedrive_api_token,
+            api_version=self.pipedrive_api_version,
+            burst_limit=self.pipedrive_burst_limit,
+        )
+
+    @property
+    def person_card_field_choice(self) -> tuple[str, ...]:
+        """`PERSON_CARD_FIELDS` as a list: ("Customer Type", "9dc80c50…", ...)."""
+        return tuple(item.strip() for item in self.person_card_fields.split(",") if item.strip())
 
     @property
     def pipedrive_origin(self) -> str:

@@ -1,4 +1,4 @@
-"""What listeners are handed: the people service, the settings they need, the in-flight set."""
+"""What listeners are handed: the people and search services, settings, the in-flight set."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ from dataclasses import dataclass
 
 from .inflight import InFlight
 from .people import PeopleService
+from .search import PeopleSearch
 
 
 @dataclass(frozen=True)
 class Dependencies:
     people: PeopleService
+    search: PeopleSearch
     company_domain: str
     in_flight: InFlight

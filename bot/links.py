@@ -1,4 +1,4 @@
-"""What a user typed or pasted, understood: person ids and Pipedrive person links."""
+"""What a user typed or pasted, understood: person ids, Pipedrive person links, search terms."""
 
 from __future__ import annotations
 
@@ -11,6 +11,15 @@ MAX_PERSON_ID = 2**53 - 1
 _PERSON_PATH = re.compile(r"^/person/([0-9]{1,16})/?$")
 _DIGITS = re.compile(r"^[0-9]{1,16}$")
 _SLACK_LINK = re.compile(r"^<([^|>]+)(?:\|[^>]*)?>$")
+# Numbers that are no person id are refused, not searched for: "-1", "1.5", "+0,5", 30 digits.
+# Phone numbers ("+3725551234", "555 1234", "555-1234") do not match: they are searches.
+_NOT_AN_ID = re.compile(r"^(?:[0-9]+|-[0-9]+(?:[.,][0-9]*)?|[+-]?[0-9]*[.,][0-9]+)$")
+# Any other link, or a Pipedrive address typed without its scheme: never a name, email or phone.
+_LINKISH = re.compile(r"://|pipedrive\.com/", re.IGNORECASE)
+_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+# Pipedrive searches terms of at least 2 characters, or 1 with exact_match.
+SEARCH_TERM_MIN = 2
+SEARCH_TERM_MAX = 200
 
 
 def parse_person_link(url: str, company_domain: str) -> int | None:
@@ -45,15 +54,28 @@ class PersonId:
 
 
 @dataclass(frozen=True)
+class Search:
+    """Text to search persons' names, emails and phones for; an email address only exactly."""
+
+    term: str
+    exact: bool = False
+
+
+@dataclass(frozen=True)
 class Unrecognised:
     text: str
 
 
-PersonQuery = Help | PersonId | Unrecognised
+PersonQuery = Help | PersonId | Search | Unrecognised
 
 
 def parse_person_query(text: str, company_domain: str) -> PersonQuery:
-    """`/person` text: help, a positive id, a person link (bare or as Slack wraps it), or not."""
+    """`/person` text: help, a positive id, a person link (bare or as Slack wraps it), a search.
+
+    Unrecognised: numbers that are not a positive id, links that are not to one of this
+    company's persons, Slack tokens (`<!channel>`, `<@U123>`), and terms too short or too long
+    to search for.
+    """
     text = text.strip()
     if not text or text.lower() in ("help", "?"):
         return Help()
@@ -61,8 +83,29 @@ def parse_person_query(text: str, company_domain: str) -> PersonQuery:
         person_id = _person_id(text)
         return PersonId(person_id) if person_id else Unrecognised(text)
     wrapped = _SLACK_LINK.match(text)
-    person_id = parse_person_link(wrapped.group(1) if wrapped else text, company_domain)
-    return PersonId(person_id) if person_id else Unrecognised(text)
+    target = wrapped.group(1) if wrapped else text
+    if target.lower().startswith("mailto:"):  # an address Slack made into a link
+        return _search(target[len("mailto:") :], original=text)
+    person_id = parse_person_link(target, company_domain)
+    if person_id:
+        return PersonId(person_id)
+    if wrapped or _NOT_AN_ID.match(text) or _LINKISH.search(text):
+        return Unrecognised(text)
+    return _search(text, original=text)
+
+
+def parse_person_id(value: str) -> int | None:
+    """A person id sent back to us (a button's value): positive decimal digits only, or None."""
+    return _person_id(value) if _DIGITS.fullmatch(value) else None
+
+
+def _search(term: str, *, original: str) -> Search | Unrecognised:
+    term = " ".join(term.split())
+    exact = _EMAIL.match(term) is not None
+    shortest = 1 if exact else SEARCH_TERM_MIN
+    if not shortest <= len(term) <= SEARCH_TERM_MAX:
+        return Unrecognised(original)
+    return Search(term, exact=exact)
 
 
 def _person_id(digits: str) -> int | None:

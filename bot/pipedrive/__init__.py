@@ -18,6 +18,7 @@ from .models import (
     Organization,
     Person,
     Picture,
+    SearchHit,
     User,
 )
 
@@ -40,5 +41,6 @@ __all__ = [
     "PipedriveNotFound",
     "PipedriveRateLimited",
     "PipedriveUnavailable",
+    "SearchHit",
     "User",
 ]

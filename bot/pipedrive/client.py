@@ -6,9 +6,12 @@ returns domain models (`models.py`); every failure is one of the errors in `erro
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
+import random
 from collections.abc import Generator
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Literal, Self, TypeVar
 
@@ -24,10 +27,18 @@ from .errors import (
     PipedriveRateLimited,
     PipedriveUnavailable,
 )
-from .models import Activity, Organization, Person, Picture, User
-from .wire import LooseStr, WireActivity, WireModel, WireUser
-from .wire_v1 import V1Organization, V1Person
-from .wire_v2 import PERSON_INCLUDE_FIELDS, V2Organization, V2Person, V2Picture
+from .models import Activity, FieldDefinition, Organization, Person, Picture, SearchHit, User
+from .pacing import SEARCH_BURST_LIMIT, RequestPacer, time_left
+from .wire import LooseStr, WireActivity, WireActivityTypes, WireModel, WireUser
+from .wire_search import WirePersonSearch
+from .wire_v1 import V1Organization, V1Person, V1PersonFieldsPage
+from .wire_v2 import (
+    PERSON_INCLUDE_FIELDS,
+    V2Organization,
+    V2Person,
+    V2PersonFieldsPage,
+    V2Picture,
+)
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +48,38 @@ _Wire = TypeVar("_Wire", bound=WireModel)
 # Connect fast or give up; a read may take longer. The people service adds a per-card budget.
 DEFAULT_TIMEOUT = httpx.Timeout(connect=2.0, read=5.0, write=5.0, pool=2.0)
 DEFAULT_LIMITS = httpx.Limits(max_connections=50, max_keepalive_connections=20, keepalive_expiry=60)
+# What `/person <text>` searches: not notes or custom fields.
+SEARCH_FIELDS = "name,email,phone"
+# Person fields per page (Pipedrive's maximum), and pages read at most: 10 000 fields.
+FIELDS_PAGE_LIMIT = 500
+FIELDS_PAGES_MAX = 20
 # Seconds to wait after a 429 that says nothing about when to come back.
 DEFAULT_RETRY_AFTER = 2.0
+# Requests per 2 s; Pipedrive's burst limit for an API token is 20 to 120 by plan.
+DEFAULT_BURST_LIMIT = 40
+RETRYABLE_STATUSES = frozenset({502, 503, 504})
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Idempotent GETs are tried again after 502/503/504 and failed connections, and after a
+    429 once Pipedrive's wait is over, as long as the wait fits the answer's deadline."""
+
+    attempts: int = 3
+    first_backoff: float = 0.1
+    max_backoff: float = 1.0
+    # With no deadline (a command-line run), how long a 429 may make us wait.
+    max_wait_without_deadline: float = 10.0
+
+    def backoff(self, attempt: int) -> float:
+        """Jittered exponential backoff before try `attempt + 1`."""
+        base = min(self.max_backoff, self.first_backoff * 2.0 ** (attempt - 1))
+        return base * random.uniform(0.5, 1.5)
+
+    def fits(self, wait: float) -> bool:
+        left = time_left()
+        # Leave the request itself a little time after the wait.
+        return wait <= self.max_wait_without_deadline if left is None else wait + 0.2 < left
 
 
 class ApiTokenAuth(httpx.Auth):
@@ -77,8 +118,13 @@ class PipedriveClient:
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         limits: httpx.Limits = DEFAULT_LIMITS,
         transport: httpx.AsyncBaseTransport | None = None,
+        burst_limit: int = DEFAULT_BURST_LIMIT,
+        retry: RetryPolicy = RetryPolicy(),
     ) -> None:
         self.api_version: ApiVersion = api_version
+        self._retry = retry
+        self._pacer = RequestPacer(burst_limit)
+        self._search_pacer = RequestPacer(min(burst_limit, SEARCH_BURST_LIMIT))
         self._http = httpx.AsyncClient(
             base_url=origin.rstrip("/"),
             auth=ApiTokenAuth(api_token),
@@ -112,7 +158,11 @@ class PipedriveClient:
         try:
             if self.api_version == "v1":
                 return (await self._get(f"/api/v1/persons/{person_id}", V1Person)).to_domain()
-            params = {"include_fields": ",".join(PERSON_INCLUDE_FIELDS)}
+            params = {
+                "include_fields": ",".join(PERSON_INCLUDE_FIELDS),
+                # enum and set values as {id, label}, not bare option ids
+                "include_option_labels": "true",
+            }
             return (await self._get(f"/api/v2/persons/{person_id}", V2Person, params)).to_domain()
         except PipedriveNotFound:
             raise PersonNotFound(person_id) from None
@@ -137,12 +187,77 @@ class PipedriveClient:
         # v1 embeds the picture in the person; this is only needed (and only exists) in v2.
         return (await self._get(f"/api/v2/persons/{person_id}/picture", V2Picture)).to_domain()
 
+    async def person_fields(self) -> list[FieldDefinition]:
+        """Every person field, built-in and custom, in Pipedrive's order (all pages)."""
+        if self.api_version == "v1":
+            return await self._v1_person_fields()
+        fields: list[FieldDefinition] = []
+        params = {"limit": str(FIELDS_PAGE_LIMIT)}
+        seen: set[str] = set()
+        for _ in range(FIELDS_PAGES_MAX):
+            page = await self._get(
+                "/api/v2/personFields", V2PersonFieldsPage, params, whole_body=True
+            )
+            fields.extend(page.definitions())
+            cursor = page.next_cursor()
+            if cursor is None or cursor in seen:  # a repeated cursor would loop forever
+                break
+            seen.add(cursor)
+            params = {"limit": str(FIELDS_PAGE_LIMIT), "cursor": cursor}
+        return fields
+
+    async def _v1_person_fields(self) -> list[FieldDefinition]:
+        fields: list[FieldDefinition] = []
+        start = 0
+        for _ in range(FIELDS_PAGES_MAX):
+            params = {"start": str(start), "limit": str(FIELDS_PAGE_LIMIT)}
+            page = await self._get(
+                "/api/v1/personFields", V1PersonFieldsPage, params, whole_body=True
+            )
+            fields.extend(page.definitions())
+            next_start = page.next_start()
+            if next_start is None or next_start <= start:
+                break
+            start = next_start
+        return fields
+
+    async def activity_types(self) -> dict[str, str]:
+        """Activity type display names by key ("call" → "Call"); v1 only, there is no v2."""
+        body = await self._get("/api/v1/activityTypes", WireActivityTypes, whole_body=True)
+        return body.names()
+
+    async def search_persons(self, term: str, *, exact: bool, limit: int = 10) -> list[SearchHit]:
+        """Persons whose name, email or phone matches `term`, best first, at most `limit`.
+
+        `exact`: whole-value matches only (not case sensitive). Pipedrive wants `term` to be at
+        least 2 characters, or 1 with `exact`. The term travels only as a query parameter.
+        """
+        params = {
+            "term": term,
+            "fields": SEARCH_FIELDS,
+            "exact_match": "true" if exact else "false",
+            "limit": str(limit),
+        }
+        if self.api_version == "v1":
+            params["start"] = "0"
+        path = f"/api/{self.api_version}/persons/search"
+        found = await self._get(path, WirePersonSearch, params, search=True)
+        return found.to_domain()[:limit]
+
     # -- transport -------------------------------------------------------------------------
 
     async def _get(
-        self, path: str, shape: type[_Wire], params: dict[str, str] | None = None
+        self,
+        path: str,
+        shape: type[_Wire],
+        params: dict[str, str] | None = None,
+        *,
+        search: bool = False,
+        whole_body: bool = False,
     ) -> _Wire:
-        data = await self._get_data(path, params)
+        """`shape` validates the body's `data`, or with `whole_body` (lists and their pagination
+        in `additional_data`) the whole body."""
+        data = await self._get_data(path, params, search=search, whole_body=whole_body)
         try:
             return shape.model_validate(data)
         except ValidationError as error:
@@ -150,12 +265,54 @@ class PipedriveClient:
                 f"GET {path}: unexpected response shape ({error.error_count()} errors)"
             ) from None
 
-    async def _get_data(self, path: str, params: dict[str, str] | None) -> Any:
+    async def _get_data(
+        self,
+        path: str,
+        params: dict[str, str] | None,
+        *,
+        search: bool = False,
+        whole_body: bool = False,
+    ) -> Any:
+        """The `data` of a GET, paced under the burst limit and retried where that can help."""
+        pacer = self._search_pacer if search else self._pacer
+        attempt = 1
+        while True:
+            await pacer.wait_turn()
+            try:
+                return await self._get_once(path, params, whole_body=whole_body)
+            except PipedriveRateLimited as error:
+                pacer.pause(error.retry_after)
+                if error.daily_budget_spent or attempt >= self._retry.attempts:
+                    raise
+                if not self._retry.fits(error.retry_after):
+                    raise
+                log.info("GET %s: rate limited, retrying in %.1f s", path, error.retry_after)
+            except PipedriveUnavailable as error:
+                wait = self._retry.backoff(attempt)
+                if not error.retryable or attempt >= self._retry.attempts:
+                    raise
+                if not self._retry.fits(wait):
+                    raise
+                log.info("GET %s: %s; retrying in %.2f s", path, error, wait)
+                await asyncio.sleep(wait)
+            attempt += 1
+
+    async def _get_once(
+        self, path: str, params: dict[str, str] | None, *, whole_body: bool = False
+    ) -> Any:
         try:
             response = await self._http.get(path, params=params)
         except httpx.TimeoutException as error:
-            raise PipedriveUnavailable(f"GET {path}: timed out ({type(error).__name__})") from None
-        except httpx.RequestError as error:  # transport, and bodies that fail to decode (gzip)
+            # A connect timeout never reached Pipedrive; a read timeout already spent its wait.
+            raise PipedriveUnavailable(
+                f"GET {path}: timed out ({type(error).__name__})",
+                retryable=isinstance(error, httpx.ConnectTimeout),
+            ) from None
+        except httpx.TransportError as error:
+            raise PipedriveUnavailable(
+                f"GET {path}: {type(error).__name__}", retryable=True
+            ) from None
+        except httpx.RequestError as error:  # e.g. a body that fails to decode (bad gzip)
             raise PipedriveUnavailable(f"GET {path}: {type(error).__name__}") from None
         raise_for_status(path, response)
         try:
@@ -164,6 +321,8 @@ class PipedriveClient:
             raise PipedriveUnavailable(f"GET {path}: response is not JSON") from None
         if not isinstance(body, dict) or body.get("success") is not True:
             raise PipedriveUnavailable(f"GET {path}: Pipedrive answered success=false")
+        if whole_body:
+            return body
         data = body.get("data")
         if data is None:
             raise PipedriveNotFound(f"GET {path}: no data")
@@ -187,7 +346,7 @@ def raise_for_status(path: str, response: httpx.Response) -> None:
             where, retry_after_seconds(response), daily_budget_spent=_daily_budget_spent(response)
         )
     if status >= 500:
-        raise PipedriveUnavailable(where)
+        raise PipedriveUnavailable(where, retryable=status in RETRYABLE_STATUSES)
     raise PipedriveError(where)
 
 

@@ -40,4 +40,11 @@ class PipedriveRateLimited(PipedriveError):
 
 
 class PipedriveUnavailable(PipedriveError):
-    """5xx, timeouts, connection errors, bodies that are not JSON, or `success: false` on 200."""
+    """5xx, timeouts, connection errors, bodies that are not JSON, or `success: false` on 200.
+
+    `retryable` is True where asking again may well work (502/503/504, a failed connection).
+    """
+
+    def __init__(self, message: str, *, retryable: bool = False) -> None:
+        super().__init__(message)
+        self.retryable = retryable

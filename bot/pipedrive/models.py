@@ -7,6 +7,8 @@ so nothing past the client knows which version answered.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
@@ -69,6 +71,19 @@ class Activity(_Model):
             return None
         return datetime.combine(self.due_date, self.due_time, tzinfo=UTC)
 
+    def is_overdue(self, now: datetime) -> bool:
+        """Not done and past due: a timed activity by its moment, an all-day one by its date.
+
+        An all-day activity is overdue only once its date is before today (UTC), so it is
+        never overdue on its own day. A naive `now` is taken as UTC.
+        """
+        if self.done or self.due_date is None:
+            return False
+        now = now.replace(tzinfo=UTC) if now.utcoffset() is None else now
+        if self.due_at is not None:
+            return self.due_at < now
+        return self.due_date < now.astimezone(UTC).date()
+
 
 class DealCounts(_Model):
     open: int | None = None
@@ -81,6 +96,112 @@ class ActivityCounts(_Model):
     total: int | None = None
     done: int | None = None
     undone: int | None = None
+
+
+class FieldDefinition(_Model):
+    """A person field as the company defines it: its key in person records, name and type.
+
+    `options` maps option ids (as text) to labels for enum and set fields.
+    """
+
+    key: str
+    name: str
+    type: str
+    options: dict[str, str] = Field(default_factory=dict)
+    custom: bool = False
+
+
+class TextValue(_Model):
+    """varchar, text, varchar_auto and address (its formatted form)."""
+
+    kind: Literal["text"] = "text"
+    text: str
+
+
+class PhoneValue(_Model):
+    kind: Literal["phone"] = "phone"
+    number: str
+
+
+class NumberValue(_Model):
+    """int and double."""
+
+    kind: Literal["number"] = "number"
+    number: Decimal
+
+
+class MoneyValue(_Model):
+    kind: Literal["money"] = "money"
+    amount: Decimal
+    currency: str | None = None
+
+
+class BooleanValue(_Model):
+    kind: Literal["boolean"] = "boolean"
+    value: bool
+
+
+class DateValue(_Model):
+    """date, or daterange with its `end`: calendar dates, the same in every time zone."""
+
+    kind: Literal["date"] = "date"
+    start: date
+    end: date | None = None
+
+
+class TimeValue(_Model):
+    """time, or timerange with its `end`: wall-clock times in `timezone` when Pipedrive names it."""
+
+    kind: Literal["time"] = "time"
+    start: time
+    end: time | None = None
+    timezone: str | None = None
+
+
+class Option(_Model):
+    """A chosen option of an enum or set field; `label` is None when the id is not defined."""
+
+    id: str
+    label: str | None = None
+
+
+class OptionsValue(_Model):
+    """enum (one option) and set (several)."""
+
+    kind: Literal["options"] = "options"
+    options: tuple[Option, ...]
+
+
+class ReferenceValue(_Model):
+    """A user, organization or person the field points at; `name` once it is known."""
+
+    kind: Literal["reference"] = "reference"
+    target: Literal["user", "organization", "person"]
+    id: int
+    name: str | None = None
+
+
+FieldValue = Annotated[
+    TextValue
+    | PhoneValue
+    | NumberValue
+    | MoneyValue
+    | BooleanValue
+    | DateValue
+    | TimeValue
+    | OptionsValue
+    | ReferenceValue,
+    Field(discriminator="kind"),
+]
+
+
+class CustomField(_Model):
+    """A custom field with a value, ready to show: named, typed, option ids made labels."""
+
+    key: str
+    name: str
+    type: str
+    value: FieldValue
 
 
 class Person(_Model):
@@ -116,3 +237,14 @@ class Person(_Model):
     add_time: datetime | None = None
     update_time: datetime | None = None
     custom_fields: dict[str, JsonValue] = Field(default_factory=dict)
+    # The non-empty custom fields to show, named and decoded (the raw values stay above).
+    fields: tuple[CustomField, ...] = ()
+
+
+class SearchHit(_Model):
+    """A person found by a search: enough to tell same-named people apart in a pick list."""
+
+    id: int
+    name: str | None = None
+    organization_name: str | None = None
+    primary_email: str | None = None

@@ -9,19 +9,35 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, JsonValue
+from pydantic import BaseModel, BeforeValidator, ConfigDict, JsonValue, ValidationError
 
 from .models import Activity, ActivityCounts, Contact, DealCounts, User
 
 CUSTOM_FIELD_KEY = re.compile(r"^[0-9a-f]{40}$")
+# v1 keeps a custom field's parts at the person's root too: "{key}_currency", "{key}_until"...
+CUSTOM_FIELD_PART_KEY = re.compile(r"^[0-9a-f]{40}(?:_[a-z0-9_]+)?$")
 
 
 class WireModel(BaseModel):
     """Base of every wire (API-shaped) model: unknown keys are ignored, not errors."""
 
     model_config = ConfigDict(extra="ignore")
+
+
+_Item = TypeVar("_Item", bound=WireModel)
+
+
+def valid_items(shape: type[_Item], items: Any) -> list[_Item]:
+    """The items of a list that fit `shape`; one odd item (or a non-list) costs only itself."""
+    found: list[_Item] = []
+    for item in items if isinstance(items, list) else []:
+        try:
+            found.append(shape.model_validate(item))
+        except ValidationError:
+            continue
+    return found
 
 
 def _digits(text: str) -> int | None:
@@ -95,6 +111,11 @@ def _int_list(value: Any) -> list[int]:
 
 def _json_object(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+def object_or_none(value: Any) -> Any:
+    """For an optional nested model: anything but an object counts as missing."""
+    return value if isinstance(value, dict) else None
 
 
 LooseBool = Annotated[bool | None, BeforeValidator(_bool_or_none)]
@@ -202,3 +223,22 @@ class WireUser(WireModel):
 
     def to_domain(self) -> User:
         return User(id=self.id, name=self.name, email=self.email)
+
+
+class WireActivityType(WireModel):
+    key_string: LooseStr = None
+    name: LooseStr = None
+
+
+class WireActivityTypes(WireModel):
+    """The whole body of `GET /api/v1/activityTypes` (there is no v2 endpoint)."""
+
+    data: Any = None
+
+    def names(self) -> dict[str, str]:
+        """Display names by type key ("call" → "Call")."""
+        return {
+            kind.key_string: kind.name
+            for kind in valid_items(WireActivityType, self.data)
+            if kind.key_string and kind.name
+        }

@@ -5,13 +5,14 @@ v1 embeds the owner, organization and picture in the person, so one call fills m
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
-from .models import Organization, Person, Picture, User
+from .models import FieldDefinition, Organization, Person, Picture, User
 from .wire import (
     CUSTOM_FIELD_KEY,
+    CUSTOM_FIELD_PART_KEY,
     LooseBool,
     LooseDate,
     LooseDateTime,
@@ -23,7 +24,9 @@ from .wire import (
     WireCounts,
     WireModel,
     contacts,
+    object_or_none,
     picture_urls,
+    valid_items,
 )
 
 
@@ -82,8 +85,9 @@ class V1Person(WireCounts):
         data["owner"] = _embedded(data.get("owner_id"))
         data["org"] = _embedded(data.get("org_id"))
         data["picture"] = _embedded(data.get("picture_id"))
-        # v1 puts custom fields at the root, under their 40-character hash keys.
-        data["custom_fields"] = {k: v for k, v in data.items() if CUSTOM_FIELD_KEY.match(k)}
+        # v1 puts custom fields at the root, under their 40-character hash keys (and the parts
+        # of monetary, range and address fields under "{key}_currency", "{key}_until"...).
+        data["custom_fields"] = {k: v for k, v in data.items() if CUSTOM_FIELD_PART_KEY.match(k)}
         return data
 
     def to_domain(self) -> Person:
@@ -131,3 +135,57 @@ class V1Organization(WireModel):
 
     def to_domain(self) -> Organization:
         return Organization(id=self.id, name=self.name, address=self.address)
+
+
+class _V1FieldOption(WireModel):
+    id: LooseStr = None
+    label: LooseStr = None
+
+
+class V1PersonField(WireModel):
+    """One item of `GET /api/v1/personFields`; custom fields are the ones with a hash key."""
+
+    key: LooseStr = None
+    name: LooseStr = None
+    field_type: LooseStr = None
+    options: Any = None
+
+    def to_domain(self) -> FieldDefinition | None:
+        if not self.key or not self.field_type:
+            return None
+        options = valid_items(_V1FieldOption, self.options)
+        return FieldDefinition(
+            key=self.key,
+            name=self.name or "",
+            type=self.field_type,
+            options={option.id: option.label for option in options if option.id and option.label},
+            custom=bool(CUSTOM_FIELD_KEY.match(self.key)),
+        )
+
+
+class _V1Pagination(WireModel):
+    start: LooseInt = None
+    more_items_in_collection: LooseBool = False
+    next_start: LooseInt = None
+
+
+class _V1PageInfo(WireModel):
+    pagination: Annotated[_V1Pagination | None, BeforeValidator(object_or_none)] = None
+
+
+class V1PersonFieldsPage(WireModel):
+    """The whole body of one page of `GET /api/v1/personFields` (start/limit pagination)."""
+
+    data: Any = None
+    additional_data: Annotated[_V1PageInfo | None, BeforeValidator(object_or_none)] = None
+
+    def definitions(self) -> list[FieldDefinition]:
+        items = (field.to_domain() for field in valid_items(V1PersonField, self.data))
+        return [item for item in items if item is not None]
+
+    def next_start(self) -> int | None:
+        """Where the next page starts, or None on the last page."""
+        pagination = self.additional_data.pagination if self.additional_data else None
+        if pagination is None or not pagination.more_items_in_collection:
+            return None
+        return pagination.next_start

@@ -5,11 +5,11 @@ v2 sends bare ids for the owner, organization and picture; the people service fe
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
-from .models import Organization, Person, Picture
+from .models import FieldDefinition, Organization, Person, Picture
 from .wire import (
     LooseBool,
     LooseDateTime,
@@ -21,7 +21,9 @@ from .wire import (
     WireCounts,
     WireModel,
     contacts,
+    object_or_none,
     picture_urls,
+    valid_items,
 )
 
 # Extra person fields v2 only sends when asked for by name.
@@ -106,3 +108,48 @@ class V2Picture(WireModel):
 
     def to_domain(self) -> Picture:
         return Picture(id=self.id, urls=picture_urls(self.pictures))
+
+
+class _V2FieldOption(WireModel):
+    id: LooseStr = None
+    label: LooseStr = None
+
+
+class V2PersonField(WireModel):
+    """One item of `GET /api/v2/personFields`."""
+
+    field_code: LooseStr = None
+    field_name: LooseStr = None
+    field_type: LooseStr = None
+    options: Any = None
+    is_custom_field: LooseBool = False
+
+    def to_domain(self) -> FieldDefinition | None:
+        if not self.field_code or not self.field_type:
+            return None
+        options = valid_items(_V2FieldOption, self.options)
+        return FieldDefinition(
+            key=self.field_code,
+            name=self.field_name or "",
+            type=self.field_type,
+            options={option.id: option.label for option in options if option.id and option.label},
+            custom=self.is_custom_field is True,
+        )
+
+
+class _V2PageInfo(WireModel):
+    next_cursor: LooseStr = None
+
+
+class V2PersonFieldsPage(WireModel):
+    """The whole body of one page of `GET /api/v2/personFields` (cursor pagination)."""
+
+    data: Any = None
+    additional_data: Annotated[_V2PageInfo | None, BeforeValidator(object_or_none)] = None
+
+    def definitions(self) -> list[FieldDefinition]:
+        items = (field.to_domain() for field in valid_items(V2PersonField, self.data))
+        return [item for item in items if item is not None]
+
+    def next_cursor(self) -> str | None:
+        return self.additional_data.next_cursor if self.additional_data else None

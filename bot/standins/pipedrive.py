@@ -1,4 +1,7 @@
-"""A Pipedrive stand-in: serves recorded JSON bodies by path, checks the token, can misbehave."""
+"""A Pipedrive stand-in: serves recorded JSON bodies by path, checks the token, can misbehave.
+
+Person searches are answered from the persons it holds (`pipedrive_search.py`).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
+from .pipedrive_search import SEARCH_PATH, search_response
 from .serving import LoopbackServer
 
 UNAUTHORIZED = {"success": False, "error": "unauthorized access", "errorCode": 401}
@@ -21,6 +25,14 @@ NOT_FOUND = {
     "data": None,
     "additional_data": None,
 }
+
+
+# Ids given to the pictures and activities of people made by `add_people`.
+PICTURE_IDS = 100_000
+
+
+def _activity_ids(person_id: int) -> tuple[int, int]:
+    return 200_000 + person_id, 300_000 + person_id
 
 
 def sample_records() -> dict[str, Any]:
@@ -100,14 +112,35 @@ class PipedriveStandIn(LoopbackServer):
         return sum(1 for path in self.answered if path.startswith(path_prefix))
 
     def add_people(self, count: int, *, start: int = 2) -> None:
-        """Copies of sample person 1 as persons start..start+count-1 (for bursts over many ids)."""
-        for version in ("v1", "v2"):
-            template = self.records[f"/api/{version}/persons/1"]
-            for person_id in range(start, start + count):
-                body = copy.deepcopy(template)
-                body["data"]["id"] = person_id
+        """Copies of sample person 1 as persons start..start+count-1 (for bursts over many ids).
+
+        Each copy has its own picture and activities, as real people do; they share person 1's
+        owner and organization, as a sales team's people do.
+        """
+        for person_id in range(start, start + count):
+            picture_id, next_id, last_id = (PICTURE_IDS + person_id, *_activity_ids(person_id))
+            for version in ("v1", "v2"):
+                body = self._copy(f"/api/{version}/persons/1", person_id)
                 body["data"]["name"] = f"{body['data']['name']} {person_id}"
+                body["data"]["next_activity_id"] = next_id
+                body["data"]["last_activity_id"] = last_id
+                if version == "v2":
+                    body["data"]["picture_id"] = picture_id
+                else:
+                    body["data"]["picture_id"]["value"] = picture_id
                 self.records[f"/api/{version}/persons/{person_id}"] = body
+                for template, activity_id in ((128, next_id), (34, last_id)):
+                    activity = self._copy(f"/api/{version}/activities/{template}", activity_id)
+                    activity["data"]["person_id"] = person_id
+                    self.records[f"/api/{version}/activities/{activity_id}"] = activity
+            picture = self._copy("/api/v2/persons/1/picture", picture_id)
+            picture["data"]["item_id"] = person_id
+            self.records[f"/api/v2/persons/{person_id}/picture"] = picture
+
+    def _copy(self, path: str, new_id: int) -> Any:
+        body = copy.deepcopy(self.records[path])
+        body["data"]["id"] = new_id
+        return body
 
     # -- serving ---------------------------------------------------------------------------
 
@@ -140,6 +173,10 @@ class PipedriveStandIn(LoopbackServer):
         if request.headers.get("x-api-token") != self.token:
             return web.json_response(UNAUTHORIZED, status=401)
         body = self.records.get(request.path)
+        search = SEARCH_PATH.match(request.path)
+        if body is None and search:
+            status, body = search_response(self.records, search.group(1), request.query)
+            return web.json_response(body, status=status)
         if body is None:
             return web.json_response(NOT_FOUND, status=404)
         return web.json_response(body)

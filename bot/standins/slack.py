@@ -6,6 +6,7 @@ It records every call so tests and the bench can see what the app sent to Slack.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,8 @@ class SlackCall:
     body: dict[str, Any]
     path: str
     headers: dict[str, str] = field(default_factory=dict)
+    # time.perf_counter() on arrival, for measuring how long an answer took.
+    received_at: float = field(default_factory=time.perf_counter)
 
 
 class SlackStandIn(LoopbackServer):

@@ -41,11 +41,13 @@ def checked(message: Message) -> str:
     return preview(message.blocks)
 
 
-def test_usage_shows_both_ways_to_ask() -> None:
+def test_usage_shows_every_way_to_ask() -> None:
     wording = checked(usage_message())
     assert "/person 123" in wording
     assert "/person https://acme.pipedrive.com/person/123" in wording
-    assert "not available yet" in wording
+    assert "/person jane@acme.com" in wording
+    assert "search by name, email or phone" in wording
+    assert "not available yet" not in wording
 
 
 def test_invalid_input_echoes_the_input_escaped_and_clipped() -> None:
@@ -54,6 +56,7 @@ def test_invalid_input_echoes_the_input_escaped_and_clipped() -> None:
     assert "&lt;!channel&gt;" in message.text
     assert "x" * 100 not in wording
     assert "person id" in wording and "link" in wording
+    assert "name, email or phone" in wording
 
 
 def test_blank_input_gets_the_usage() -> None:

@@ -20,11 +20,15 @@ def standins() -> Iterator[StandIns]:
 
 @pytest.fixture(scope="session")
 def start_app(standins: StandIns) -> Iterator[Callable[..., AppProcess]]:
-    """`start_app(**env)`: an app process with these settings, started once per session."""
+    """`start_app(**env)`: an app process with these settings, started once per session.
+
+    `instance` names a separate process with the same settings, for tests that leave state
+    behind (a 429 holds every later request of that process back until Pipedrive's reset).
+    """
     apps: dict[tuple[tuple[str, str], ...], AppProcess] = {}
 
-    def start(**overrides: str) -> AppProcess:
-        key = tuple(sorted(overrides.items()))
+    def start(instance: str = "shared", **overrides: str) -> AppProcess:
+        key = (("instance", instance), *sorted(overrides.items()))
         if key not in apps:
             apps[key] = AppProcess(app_environment(standins, **overrides)).start()
         return apps[key]

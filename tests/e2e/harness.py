@@ -84,6 +84,11 @@ def free_port() -> int:
 
 
 def app_environment(standins: StandIns, **overrides: str) -> dict[str, str]:
+    return app_environment_for(standins.pipedrive.url, standins.slack.api_url, **overrides)
+
+
+def app_environment_for(pipedrive_url: str, slack_api_url: str, **overrides: str) -> dict[str, str]:
+    """The app's environment, pointed at stand-ins; nothing from the caller's SLACK_/PIPEDRIVE_."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -92,10 +97,10 @@ def app_environment(standins: StandIns, **overrides: str) -> dict[str, str]:
     env.update(
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=standins.slack.api_url,
+        SLACK_API_URL=slack_api_url,
         PIPEDRIVE_API_TOKEN=PIPEDRIVE_TOKEN,
         PIPEDRIVE_COMPANY_DOMAIN=COMPANY,
-        PIPEDRIVE_API_URL=standins.pipedrive.url,
+        PIPEDRIVE_API_URL=pipedrive_url,
         LOG_LEVEL="INFO",
         PYTHONUNBUFFERED="1",
     )
@@ -128,7 +133,8 @@ def run_bot(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
 class AppProcess:
     """`python -m bot` on a free loopback port, its log captured to a file."""
 
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], command: list[str] | None = None) -> None:
+        self.command = command or procfile_command()
         self.port = free_port()
         self.env = {**env, "PORT": str(self.port)}
         self._log = tempfile.NamedTemporaryFile(prefix="bot-", suffix=".log", delete=False)
@@ -140,7 +146,7 @@ class AppProcess:
 
     def start(self) -> AppProcess:
         self.process = subprocess.Popen(
-            procfile_command(), cwd=RUN_DIR, env=self.env, stdout=self._log, stderr=self._log
+            self.command, cwd=RUN_DIR, env=self.env, stdout=self._log, stderr=self._log
         )
 
         def healthy() -> bool:
@@ -164,6 +170,13 @@ class AppProcess:
 
     def log(self) -> str:
         return Path(self._log.name).read_text("utf-8", errors="replace")
+
+    def peak_rss_mib(self) -> float:
+        """The process's peak resident memory so far (Linux `VmHWM`), in MiB."""
+        assert self.process is not None
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        kib = next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))
+        return int(kib) / 1024
 
 
 class SlackSender:

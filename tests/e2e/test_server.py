@@ -80,7 +80,7 @@ def test_one_log_line_per_request_and_no_secrets(
     slack = SlackSender(app.url, standins.slack)
     slack.command("1", "logged")
     slack.answers("logged")
-    slack.command("abc", "logged-bad")
+    slack.command("-1", "logged-bad")
     SlackSender(app.url, standins.slack, secret="wrong").command("1", "logged-forged")
 
     def request_lines() -> list[str]:

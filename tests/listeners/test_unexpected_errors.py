@@ -21,6 +21,7 @@ from bot.inflight import InFlight
 from bot.listeners import register_listeners
 from bot.people import PeopleService
 from bot.pipedrive import Person, PipedriveClient
+from bot.search import PeopleSearch
 from bot.standins import SlackStandIn
 
 SECRET = "unit-signing-secret"
@@ -49,7 +50,12 @@ async def app(slack: SlackStandIn) -> AsyncIterator[tuple[AsyncApp, InFlight]]:
         client=AsyncWebClient(token=slack.bot_token, base_url=slack.api_url),
         signing_secret=SECRET,
     )
-    deps = Dependencies(people=BrokenPeople(client), company_domain="acme", in_flight=in_flight)
+    deps = Dependencies(
+        people=BrokenPeople(client),
+        search=PeopleSearch(client),
+        company_domain="acme",
+        in_flight=in_flight,
+    )
     register_listeners(bolt, deps)
     yield bolt, in_flight
     await client.aclose()
@@ -121,3 +127,26 @@ async def test_a_bug_in_one_unfurl_does_not_crash_the_app(
     assert await in_flight.drain(10) == 0
     assert slack.calls_to("chat.unfurl") == []
     assert any("not unfurled" in r.getMessage() for r in caplog.records)
+
+
+async def test_a_bug_behind_a_pick_list_button_answers_beside_the_list(
+    app: tuple[AsyncApp, InFlight], slack: SlackStandIn
+) -> None:
+    bolt, in_flight = app
+    payload = {
+        "type": "block_actions",
+        "user": {"id": "W1"},
+        "team": {"id": "T1"},
+        "container": {"type": "message", "is_ephemeral": True},
+        "response_url": slack.response_url("button-bug"),
+        "actions": [{"type": "button", "action_id": "show_person", "block_id": "b", "value": "1"}],
+    }
+    body = urlencode({"payload": json.dumps(payload)})
+    response = await bolt.async_dispatch(
+        AsyncBoltRequest(body=body, headers=signed(body, "application/x-www-form-urlencoded"))
+    )
+    assert response.status == 200
+    assert await in_flight.drain(10) == 0
+    (answer,) = slack.responses("button-bug")
+    assert answer["replace_original"] is False
+    assert re.search(r"`([0-9a-f]{10})`", json.dumps(answer["blocks"]))

@@ -1,4 +1,4 @@
-"""`/person <id | link>`: ack at once, then answer through response_url, ephemeral."""
+"""`/person <id | link | search>`: ack at once, then answer through response_url, ephemeral."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from blocks import Message, invalid_input_message, unexpected_error_message, usage_message
 
-from ...answers import person_answer
+from ...answers import person_answer, search_answer
 from ...dependencies import Dependencies
-from ...links import Help, PersonId, parse_person_query
+from ...links import Help, PersonId, Unrecognised, parse_person_query
 from ...logs import logged_request
 
 
@@ -19,7 +19,7 @@ def register(app: AsyncApp, deps: Dependencies) -> None:
         deps.in_flight.track()
         async with logged_request("command", "/person") as request:
             query = parse_person_query(str(command.get("text", "")), deps.company_domain)
-            if not isinstance(query, PersonId):
+            if isinstance(query, Help | Unrecognised):
                 # Nothing to fetch: the answer goes out with the ack itself.
                 reply = (
                     usage_message()
@@ -30,14 +30,26 @@ def register(app: AsyncApp, deps: Dependencies) -> None:
                 await ack(response_type="ephemeral", **reply.as_kwargs())
                 return
             await ack()
-            request.details["person_id"] = query.person_id
             try:
-                message, request.outcome = await person_answer(
-                    deps.people,
-                    query.person_id,
-                    company_domain=deps.company_domain,
-                    reference=request.request_id,
-                )
+                if isinstance(query, PersonId):
+                    request.details["person_id"] = query.person_id
+                    message, request.outcome = await person_answer(
+                        deps.people,
+                        query.person_id,
+                        company_domain=deps.company_domain,
+                        reference=request.request_id,
+                    )
+                else:
+                    # The term itself stays out of the log: it may be someone's email or phone.
+                    request.details["search_exact"] = int(query.exact)
+                    message, request.outcome = await search_answer(
+                        deps.search,
+                        deps.people,
+                        query.term,
+                        exact=query.exact,
+                        company_domain=deps.company_domain,
+                        reference=request.request_id,
+                    )
             except Exception:
                 await _send(respond, unexpected_error_message(request.request_id))
                 raise

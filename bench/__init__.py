@@ -1,0 +1,1 @@
+"""`make bench`: the app against a bare Bolt floor, under the same signed load."""

@@ -1,0 +1,427 @@
+"""`python -m bench`: ack latency, time to card, throughput and Pipedrive requests per card.
+
+The app is started exactly as the Procfile starts it, against a loopback Pipedrive stand-in
+with a fixed latency per request and a Slack stand-in that receives `response_url` posts and
+`chat.unfurl`. The same signed load goes to a floor (`bench/floor.py`: bare Bolt, static card),
+in alternating rounds; every figure is the median over rounds, and the result is the ratio of
+the project's figure to the floor's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+from slack_sdk.signature import SignatureVerifier
+
+from bot.standins import PipedriveStandIn, SlackStandIn
+from tests.e2e.harness import (
+    BOT_TOKEN,
+    COMPANY,
+    PIPEDRIVE_TOKEN,
+    ROOT,
+    SIGNING_SECRET,
+    AppProcess,
+    app_environment_for,
+)
+
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass
+class Round:
+    """What one round measured for one target (project or floor)."""
+
+    cold: list[float] = field(default_factory=list)  # seconds, single cards, send -> card
+    warm: list[float] = field(default_factory=list)
+    acks: list[float] = field(default_factory=list)  # burst: send -> HTTP response
+    cards: list[float] = field(default_factory=list)  # burst: send -> card at response_url
+    unfurls: list[float] = field(default_factory=list)  # event sent -> chat.unfurl
+    sent: int = 0
+    answered: int = 0
+    pipedrive_requests: int = 0
+
+
+class Load:
+    """Signed requests to one target, timed against the Slack stand-in's arrival clock."""
+
+    def __init__(self, url: str, slack: SlackStandIn, http: httpx.AsyncClient) -> None:
+        self.url = f"{url}/slack/events"
+        self.slack = slack
+        self.http = http
+        self.signer = SignatureVerifier(SIGNING_SECRET)
+
+    async def post(self, body: str, content_type: str) -> float:
+        """Send; return the time it was sent (perf_counter) after the ack came back OK."""
+        timestamp = str(int(time.time()))
+        signature = self.signer.generate_signature(timestamp=timestamp, body=body)
+        headers = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": timestamp,
+            "X-Slack-Signature": signature or "",
+        }
+        sent = time.perf_counter()
+        response = await self.http.post(self.url, content=body.encode(), headers=headers)
+        response.raise_for_status()
+        return sent
+
+    async def command(self, person_id: int, name: str) -> tuple[float, float]:
+        """(sent, ack latency) of `/person <id>` answering to response_url `name`."""
+        body = urlencode(
+            {
+                "command": "/person",
+                "text": str(person_id),
+                "team_id": "T111",
+                "channel_id": "C111",
+                "user_id": "W111",
+                "response_url": self.slack.response_url(name),
+                "trigger_id": "111.111.xxx",
+            }
+        )
+        sent = await self.post(body, "application/x-www-form-urlencoded")
+        return sent, time.perf_counter() - sent
+
+    async def link_shared(self, url: str, number: int) -> float:
+        event = {
+            "type": "link_shared",
+            "channel": "C111",
+            "user": "W111",
+            "message_ts": f"{number}.0001",
+            "unfurl_id": f"C111.{number}.unfurl",
+            "source": "conversations_history",
+            "links": [{"domain": "pipedrive.com", "url": url}],
+        }
+        envelope = {
+            "type": "event_callback",
+            "team_id": "T111",
+            "api_app_id": "A111",
+            "event_id": f"Ev{number}",
+            "event_time": int(time.time()),
+            "event": event,
+        }
+        return await self.post(json.dumps(envelope), "application/json")
+
+    async def card_arrivals(self, names: Iterable[str], timeout: float) -> dict[str, float]:
+        """When each response_url got its first post (perf_counter); missing ones left out."""
+        wanted = {f"/response/{name}": name for name in names}
+        deadline = time.perf_counter() + timeout
+        while True:
+            arrived = {
+                wanted[call.path]: call.received_at
+                for call in reversed(self.slack.calls)
+                if call.path in wanted
+            }
+            if len(arrived) == len(wanted) or time.perf_counter() > deadline:
+                return arrived
+            await asyncio.sleep(0.005)
+
+    async def unfurl_arrivals(self, urls: Iterable[str], timeout: float) -> dict[str, float]:
+        wanted = set(urls)
+        deadline = time.perf_counter() + timeout
+        while True:
+            arrived = {
+                url: call.received_at
+                for call in reversed(self.slack.calls_to("chat.unfurl"))
+                for url in call.body.get("unfurls", {})
+                if url in wanted
+            }
+            if len(arrived) == len(wanted) or time.perf_counter() > deadline:
+                return arrived
+            await asyncio.sleep(0.005)
+
+
+class Ids:
+    """Person ids no earlier request used, so every "cold" request really is cold."""
+
+    def __init__(self, start: int) -> None:
+        self.next = start
+
+    def take(self, count: int) -> list[int]:
+        taken = list(range(self.next, self.next + count))
+        self.next += count
+        return taken
+
+
+async def one_round(
+    load: Load, pipedrive: PipedriveStandIn, ids: Ids, args: argparse.Namespace, tag: str
+) -> Round:
+    result = Round()
+    for person_id in ids.take(args.singles):
+        for kind in ("cold", "warm"):
+            name = f"{tag}-single-{kind}-{person_id}"
+            sent, _ = await load.command(person_id, name)
+            arrived = await load.card_arrivals([name], timeout=10)
+            if name in arrived:
+                getattr(result, kind).append(arrived[name] - sent)
+
+    distinct = ids.take(args.distinct)
+    names = [f"{tag}-burst-{n}" for n in range(args.burst)]
+    before = pipedrive.count()
+    sends = await asyncio.gather(
+        *(load.command(distinct[n % len(distinct)], name) for n, name in enumerate(names))
+    )
+    arrived = await load.card_arrivals(names, timeout=30)
+    result.pipedrive_requests = pipedrive.count() - before
+    result.sent = len(names)
+    result.answered = len(arrived)
+    result.acks = [ack for _, ack in sends]
+    result.cards = [
+        arrived[name] - sent
+        for name, (sent, _) in zip(names, sends, strict=True)
+        if name in arrived
+    ]
+
+    people = ids.take(args.distinct)
+    urls = [
+        f"https://{COMPANY}.pipedrive.com/person/{people[n % len(people)]}?b={tag}-{n}"
+        for n in range(args.unfurls)
+    ]
+    unfurl_sends = await asyncio.gather(*(load.link_shared(url, n) for n, url in enumerate(urls)))
+    unfurled = await load.unfurl_arrivals(urls, timeout=30)
+    result.unfurls = [
+        unfurled[url] - sent
+        for url, sent in zip(urls, unfurl_sends, strict=True)
+        if url in unfurled
+    ]
+    return result
+
+
+def p(values: list[float], q: float) -> float:
+    """The q-quantile (0..1) of values, nearest rank; NaN for none."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+@dataclass
+class Figures:
+    """The medians over rounds of each per-round figure, for one target."""
+
+    cold_p50_ms: float
+    warm_p50_ms: float
+    ack_p50_ms: float
+    ack_p99_ms: float
+    card_p50_ms: float
+    card_p99_ms: float
+    unfurl_p50_ms: float
+    unfurl_p99_ms: float
+    answered: int
+    sent: int
+    all_answered: bool
+    requests_per_card: float
+    peak_rss_mib: float
+
+    @classmethod
+    def of(cls, rounds: list[Round], peak_rss_mib: float) -> Figures:
+        def median(pick: Any) -> float:
+            return statistics.median(pick(r) for r in rounds) * 1000
+
+        return cls(
+            cold_p50_ms=median(lambda r: p(r.cold, 0.5)),
+            warm_p50_ms=median(lambda r: p(r.warm, 0.5)),
+            ack_p50_ms=median(lambda r: p(r.acks, 0.5)),
+            ack_p99_ms=median(lambda r: p(r.acks, 0.99)),
+            card_p50_ms=median(lambda r: p(r.cards, 0.5)),
+            card_p99_ms=median(lambda r: p(r.cards, 0.99)),
+            unfurl_p50_ms=median(lambda r: p(r.unfurls, 0.5)),
+            unfurl_p99_ms=median(lambda r: p(r.unfurls, 0.99)),
+            answered=min(r.answered for r in rounds),
+            sent=rounds[0].sent,
+            all_answered=all(r.answered == r.sent for r in rounds),
+            requests_per_card=statistics.median(r.pipedrive_requests / r.sent for r in rounds),
+            peak_rss_mib=peak_rss_mib,
+        )
+
+
+ROWS: list[tuple[str, str, str]] = [
+    # (label, attribute, unit)
+    ("single card, cold (p50)", "cold_p50_ms", "ms"),
+    ("single card, warm (p50)", "warm_p50_ms", "ms"),
+    ("burst ack (p50)", "ack_p50_ms", "ms"),
+    ("burst ack (p99)", "ack_p99_ms", "ms"),
+    ("burst time to card (p50)", "card_p50_ms", "ms"),
+    ("burst time to card (p99)", "card_p99_ms", "ms"),
+    ("unfurl burst, time to unfurl (p50)", "unfurl_p50_ms", "ms"),
+    ("unfurl burst, time to unfurl (p99)", "unfurl_p99_ms", "ms"),
+    ("Pipedrive requests per card (burst)", "requests_per_card", ""),
+    ("peak RSS", "peak_rss_mib", "MiB"),
+]
+
+
+def table(project: Figures, floor: Figures) -> str:
+    lines = ["| figure | project | floor | project / floor |", "|---|---:|---:|---:|"]
+    for label, attribute, unit in ROWS:
+        mine, base = getattr(project, attribute), getattr(floor, attribute)
+        ratio = f"{mine / base:.2f}" if base else "–"
+        lines.append(f"| {label} | {mine:.1f} {unit} | {base:.1f} {unit} | {ratio} |")
+    lines.append(
+        f"| answered / sent (worst round) | {project.answered} / {project.sent} "
+        f"| {floor.answered} / {floor.sent} | |"
+    )
+    return "\n".join(lines)
+
+
+def targets(project: Figures, floor: Figures, latency_ms: float) -> list[tuple[str, bool]]:
+    cold_limit = 2 * latency_ms + 15
+    return [
+        (
+            f"ack p99 under the burst ≤ 1.3 × floor ({1.3 * floor.ack_p99_ms:.1f} ms): "
+            f"{project.ack_p99_ms:.1f} ms",
+            project.ack_p99_ms <= 1.3 * floor.ack_p99_ms,
+        ),
+        (
+            f"cold single card ≤ 2 × Pipedrive latency + 15 ms ({cold_limit:.0f} ms): "
+            f"{project.cold_p50_ms:.1f} ms",
+            project.cold_p50_ms <= cold_limit,
+        ),
+        (
+            f"warm single card ≤ floor + 5 ms ({floor.warm_p50_ms + 5:.1f} ms): "
+            f"{project.warm_p50_ms:.1f} ms",
+            project.warm_p50_ms <= floor.warm_p50_ms + 5,
+        ),
+        (
+            f"every command answered in every round: {project.answered} / {project.sent}",
+            project.all_answered,
+        ),
+        (
+            f"≤ 0.5 Pipedrive requests per card in the burst: {project.requests_per_card:.2f}",
+            project.requests_per_card <= 0.5,
+        ),
+    ]
+
+
+def plot(rounds: dict[str, list[Round]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    panels = [
+        ("burst ack", "acks"),
+        ("burst time to card", "cards"),
+        ("unfurl burst, time to unfurl", "unfurls"),
+    ]
+    figure, axes = plt.subplots(1, len(panels), figsize=(15, 4.5))
+    for axis, (title, attribute) in zip(axes, panels, strict=True):
+        for target, style in (("project", "-"), ("floor", "--")):
+            values = sorted(v * 1000 for r in rounds[target] for v in getattr(r, attribute))
+            if values:
+                share = [(n + 1) / len(values) for n in range(len(values))]
+                axis.plot(values, share, style, label=target)
+        axis.set_title(title)
+        axis.set_xlabel("ms")
+        axis.set_ylabel("share of requests (CDF)")
+        axis.grid(alpha=0.3)
+        axis.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def report(
+    args: argparse.Namespace, project: Figures, floor: Figures, command: str, plot_name: str
+) -> str:
+    checks = targets(project, floor, args.latency * 1000)
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Produced by `{command}` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}.",
+        "",
+        f"Load: {args.rounds} rounds alternating project and floor; per round {args.singles} "
+        f"single cards cold then warm, a burst of {args.burst} concurrent `/person` commands "
+        f"over {args.distinct} distinct people, and a burst of {args.unfurls} `link_shared` "
+        f"events over {args.distinct} other people. Pipedrive stand-in latency: "
+        f"{args.latency * 1000:.0f} ms per request. Figures are medians over rounds.",
+        "",
+        table(project, floor),
+        "",
+        "## Targets",
+        "",
+        *[f"- {'met' if ok else 'NOT met'}: {text}" for text, ok in checks],
+        "",
+        f"![latency distributions, project vs floor]({plot_name})",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+async def run(args: argparse.Namespace) -> tuple[Figures, Figures, dict[str, list[Round]]]:
+    pipedrive = PipedriveStandIn(token=PIPEDRIVE_TOKEN, latency=args.latency)
+    slack = SlackStandIn(bot_token=BOT_TOKEN)
+    await pipedrive.start()
+    await slack.start()
+    per_round = args.singles + 2 * args.distinct
+    pipedrive.add_people(args.rounds * per_round + 10, start=2)
+    env = app_environment_for(pipedrive.url, slack.api_url, LOG_LEVEL="WARNING")
+    floor_env = {**env, "PYTHONPATH": str(ROOT)}
+    apps = {
+        "project": AppProcess(env),
+        "floor": AppProcess(floor_env, command=[sys.executable, "-m", "bench.floor"]),
+    }
+    await asyncio.gather(*(asyncio.to_thread(app.start) for app in apps.values()))
+    rounds: dict[str, list[Round]] = {"project": [], "floor": []}
+    ids = Ids(start=2)
+    limits = httpx.Limits(max_connections=args.burst + 10, max_keepalive_connections=args.burst)
+    try:
+        async with httpx.AsyncClient(timeout=60, limits=limits) as http:
+            for number in range(args.rounds):
+                order = ["project", "floor"] if number % 2 == 0 else ["floor", "project"]
+                for target in order:
+                    load = Load(apps[target].url, slack, http)
+                    tag = f"r{number}-{target}"
+                    rounds[target].append(await one_round(load, pipedrive, ids, args, tag))
+                    slack.calls.clear()
+                    print(f"round {number + 1}/{args.rounds} {target}: done", file=sys.stderr)
+        project = Figures.of(rounds["project"], apps["project"].peak_rss_mib())
+        floor = Figures.of(rounds["floor"], apps["floor"].peak_rss_mib())
+    finally:
+        for app in apps.values():
+            app.terminate()
+        await pipedrive.stop()
+        await slack.stop()
+    return project, floor, rounds
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--burst", type=int, default=200, help="concurrent commands per burst")
+    parser.add_argument("--distinct", type=int, default=40, help="distinct people per burst")
+    parser.add_argument("--unfurls", type=int, default=200, help="link_shared events per burst")
+    parser.add_argument("--singles", type=int, default=10, help="single cold/warm cards")
+    parser.add_argument("--latency", type=float, default=0.05, help="Pipedrive seconds/request")
+    parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument("--plot", type=Path, default=HERE / "latency.png")
+    parser.add_argument(
+        "--smoke", action="store_true", help="a handful of requests, to check the bench runs"
+    )
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.rounds, args.burst, args.distinct, args.unfurls, args.singles = 1, 6, 3, 4, 1
+        args.latency = 0.01
+    command = "python -m bench " + " ".join(argv) if argv else "make bench"
+    project, floor, rounds = asyncio.run(run(args))
+    plot(rounds, args.plot)
+    text = report(args, project, floor, command, os.path.relpath(args.plot, args.out.parent))
+    args.out.write_text(text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,56 @@
+"""The floor: a bare Bolt app that acks and answers with a static card, with no Pipedrive.
+
+Whatever the floor takes is what Bolt, aiohttp and Python cost on this machine; the project's
+figures are reported as multiples of it. Run as `python -m bench.floor` with the same
+environment as the app (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL, PORT).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+# The demo person's card, captured once: the floor sends a card of the same size.
+CARD: list[dict[str, Any]] = json.loads((Path(__file__).parent / "floor_card.json").read_text())
+
+
+def floor_app() -> AsyncApp:
+    app = AsyncApp(
+        client=AsyncWebClient(
+            token=os.environ["SLACK_BOT_TOKEN"],
+            base_url=os.environ.get("SLACK_API_URL", "https://slack.com/api/"),
+        ),
+        signing_secret=os.environ["SLACK_SIGNING_SECRET"],
+    )
+
+    @app.command("/person")
+    async def person(ack: AsyncAck, respond: AsyncRespond) -> None:
+        await ack()
+        await respond(response_type="ephemeral", text="Will Smith", blocks=CARD)
+
+    @app.event("link_shared")
+    async def unfurl(event: dict[str, Any], client: AsyncWebClient) -> None:
+        unfurls = {link["url"]: {"blocks": CARD} for link in event["links"]}
+        await client.chat_unfurl(
+            unfurls=unfurls, unfurl_id=event["unfurl_id"], source=event["source"]
+        )
+
+    return app
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"ok": True})
+
+
+if __name__ == "__main__":
+    app = floor_app()
+    server = app.server(port=int(os.environ.get("PORT", "3000")), path="/slack/events")
+    # The same health route the app has, so the bench starts both the same way.
+    server.web_app.router.add_get("/healthz", healthz)
+    server.start()

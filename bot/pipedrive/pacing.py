@@ -1,0 +1,83 @@
+"""Staying under Pipedrive's limits: a per-request deadline and a burst pacer.
+
+Pipedrive allows a number of requests per rolling 2-second window (by plan) and fewer searches.
+The pacer hands out start times so a burst queues in order instead of failing, and holds every
+request back after a 429 until Pipedrive's reset. The deadline (a context variable, so it follows
+the request into the tasks it starts) tells waits and retries how much time the answer has left.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from .errors import PipedriveRateLimited
+
+BURST_WINDOW_SECONDS = 2.0
+# Searches have their own, tighter limit: 10 per 2 s.
+SEARCH_BURST_LIMIT = 10
+
+_deadline: ContextVar[float | None] = ContextVar("pipedrive_deadline", default=None)
+
+
+@contextmanager
+def deadline_at(when: float) -> Iterator[None]:
+    """Requests made in this block (and tasks it starts) must finish by loop time `when`."""
+    current = _deadline.get()
+    token = _deadline.set(when if current is None else min(current, when))
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def time_left() -> float | None:
+    """Seconds until the current deadline, or None when there is none (a command-line run)."""
+    when = _deadline.get()
+    return None if when is None else when - asyncio.get_running_loop().time()
+
+
+class RequestPacer:
+    """Lets at most `limit` requests start in any `window` seconds, first come first served."""
+
+    def __init__(self, limit: int, window: float = BURST_WINDOW_SECONDS) -> None:
+        self.limit = limit
+        self.window = window
+        self._starts: deque[float] = deque(maxlen=limit)
+        self._paused_until = 0.0
+
+    async def wait_turn(self) -> None:
+        """Wait for this request's start time; raise if that is after the deadline."""
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        start = max(now, self._paused_until)
+        if len(self._starts) == self.limit:
+            start = max(start, self._starts[0] + self.window)
+        if start > now and self._starts:
+            # Strictly after the one before, so requests that wait start in the order they came.
+            start = max(start, self._starts[-1] + 1e-6)
+        wait = start - now
+        left = time_left()
+        if wait > 0 and left is not None and wait >= left:
+            raise PipedriveRateLimited(f"burst limit: next start in {wait:.1f} s", wait)
+        self._starts.append(start)
+        if wait > 0:
+            woken = loop.create_future()
+            timer = loop.call_at(start, _wake, woken)
+            try:
+                await woken
+            finally:
+                timer.cancel()
+
+    def pause(self, seconds: float) -> None:
+        """After a 429: no request starts for `seconds`."""
+        until = asyncio.get_running_loop().time() + seconds
+        self._paused_until = max(self._paused_until, until)
+
+
+def _wake(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
