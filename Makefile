@@ -20,12 +20,16 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy bot blocks
+	$(BIN)/mypy bot blocks bench
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest
 
 test: lint typecheck unit
+
+# The full benchmark (minutes); writes bench/RESULTS.md and bench/latency.png.
+bench: $(STAMP)
+	$(BIN)/python -m bench
 
 run: $(STAMP)
 	$(BIN)/python -m bot

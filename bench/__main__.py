@@ -17,11 +17,10 @@ import platform
 import statistics
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlencode
 
 import httpx
@@ -227,8 +226,8 @@ class Figures:
 
     @classmethod
     def of(cls, rounds: list[Round], peak_rss_mib: float) -> Figures:
-        def median(pick: Any) -> float:
-            return statistics.median(pick(r) for r in rounds) * 1000
+        def median(pick: Callable[[Round], float]) -> float:
+            return float(statistics.median(pick(r) for r in rounds)) * 1000
 
         return cls(
             cold_p50_ms=median(lambda r: p(r.cold, 0.5)),

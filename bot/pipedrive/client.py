@@ -10,7 +10,7 @@ import asyncio
 import logging
 import math
 import random
-from collections.abc import Generator
+from collections.abc import Awaitable, Callable, Generator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Literal, Self, TypeVar
@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 
 ApiVersion = Literal["v1", "v2"]
 _Wire = TypeVar("_Wire", bound=WireModel)
+_Record = TypeVar("_Record")
 
 # Connect fast or give up; a read may take longer. The people service adds a per-card budget.
 DEFAULT_TIMEOUT = httpx.Timeout(connect=2.0, read=5.0, write=5.0, pool=2.0)
@@ -183,6 +184,27 @@ class PipedriveClient:
         path = f"/api/{self.api_version}/activities/{activity_id}"
         return (await self._get(path, WireActivity)).to_domain()
 
+    async def persons(self, person_ids: Sequence[int]) -> dict[int, Person]:
+        """Several people by id in one request (up to 100); ids not found are left out."""
+        if self.api_version == "v1":  # v1's list endpoint is gone: one request each
+            return await _each(person_ids, self.person)
+        params = {
+            "ids": ",".join(map(str, person_ids)),
+            "include_fields": ",".join(PERSON_INCLUDE_FIELDS),
+            "include_option_labels": "true",
+            "limit": str(len(person_ids)),
+        }
+        found = await self._get_items("/api/v2/persons", V2Person, params)
+        return {person.id: person.to_domain() for person in found}
+
+    async def activities(self, activity_ids: Sequence[int]) -> dict[int, Activity]:
+        """Several activities by id in one request (up to 100); ids not found are left out."""
+        if self.api_version == "v1":
+            return await _each(activity_ids, self.activity)
+        params = {"ids": ",".join(map(str, activity_ids)), "limit": str(len(activity_ids))}
+        found = await self._get_items("/api/v2/activities", WireActivity, params)
+        return {activity.id: activity.to_domain() for activity in found}
+
     async def person_picture(self, person_id: int) -> Picture:
         # v1 embeds the picture in the person; this is only needed (and only exists) in v2.
         return (await self._get(f"/api/v2/persons/{person_id}/picture", V2Picture)).to_domain()
@@ -264,6 +286,21 @@ class PipedriveClient:
             raise PipedriveUnavailable(
                 f"GET {path}: unexpected response shape ({error.error_count()} errors)"
             ) from None
+
+    async def _get_items(
+        self, path: str, shape: type[_Wire], params: dict[str, str]
+    ) -> list[_Wire]:
+        """The items of a list answer; an item of an unexpected shape is left out, not fatal."""
+        data = await self._get_data(path, params)
+        if not isinstance(data, list):
+            raise PipedriveUnavailable(f"GET {path}: expected a list")
+        items = []
+        for raw in data:
+            try:
+                items.append(shape.model_validate(raw))
+            except ValidationError as error:
+                log.warning("GET %s: item left out (%d errors)", path, error.error_count())
+        return items
 
     async def _get_data(
         self,
@@ -374,3 +411,18 @@ def _daily_budget_spent(response: httpx.Response) -> bool:
         return False
     error = body.get("error") if isinstance(body, dict) else None
     return isinstance(error, str) and "daily" in error.lower()
+
+
+async def _each(
+    ids: Sequence[int], fetch: Callable[[int], Awaitable[_Record]]
+) -> dict[int, _Record]:
+    """One request per id, concurrently; ids not found are left out."""
+    results = await asyncio.gather(*(fetch(record_id) for record_id in ids), return_exceptions=True)
+    found: dict[int, _Record] = {}
+    for record_id, result in zip(ids, results, strict=True):
+        if isinstance(result, PipedriveNotFound):
+            continue
+        if isinstance(result, BaseException):
+            raise result
+        found[record_id] = result
+    return found

@@ -27,6 +27,8 @@ NOT_FOUND = {
 }
 
 
+# v2 list endpoints that take `ids=1,2,…` (up to 100).
+LIST_PATHS = frozenset({"/api/v2/persons", "/api/v2/activities", "/api/v2/organizations"})
 # Ids given to the pictures and activities of people made by `add_people`.
 PICTURE_IDS = 100_000
 
@@ -177,9 +179,18 @@ class PipedriveStandIn(LoopbackServer):
         if body is None and search:
             status, body = search_response(self.records, search.group(1), request.query)
             return web.json_response(body, status=status)
+        if body is None and request.path in LIST_PATHS and "ids" in request.query:
+            return web.json_response(self._list(request.path, request.query["ids"]))
         if body is None:
             return web.json_response(NOT_FOUND, status=404)
         return web.json_response(body)
+
+    def _list(self, path: str, ids: str) -> dict[str, Any]:
+        """`GET /api/v2/persons?ids=1,2`: the records that exist, in the order asked."""
+        wanted = [part for part in ids.split(",") if part.strip().isdigit()][:100]
+        bodies = [self.records.get(f"{path}/{int(part)}") for part in wanted]
+        items = [body["data"] for body in bodies if body is not None]
+        return {"success": True, "data": items, "additional_data": {"next_cursor": None}}
 
     def _misbehaviour_for(self, path: str) -> Misbehaviour | None:
         for rule in self._misbehaviours:

@@ -188,12 +188,16 @@ class SlackSender:
         self.verifier = SignatureVerifier(secret)
         self.http = httpx.Client(timeout=30)
 
-    def signed_headers(self, body: str, content_type: str, timestamp: int | None = None) -> dict:
+    def signed_headers(
+        self, body: str, content_type: str, timestamp: int | None = None
+    ) -> dict[str, str]:
         ts = str(int(time.time()) if timestamp is None else timestamp)
+        signature = self.verifier.generate_signature(timestamp=ts, body=body)
+        assert signature is not None
         return {
             "Content-Type": content_type,
             "X-Slack-Request-Timestamp": ts,
-            "X-Slack-Signature": self.verifier.generate_signature(timestamp=ts, body=body),
+            "X-Slack-Signature": signature,
         }
 
     def post(self, body: str, content_type: str, headers: dict[str, str]) -> httpx.Response:
@@ -236,13 +240,16 @@ class SlackSender:
         body = urlencode({"payload": json.dumps(payload)})
         return self.post_signed(body, "application/x-www-form-urlencoded", **sign)
 
-    def answers(self, response_name: str, count: int = 1, timeout: float = 10) -> list[dict]:
+    def answers(
+        self, response_name: str, count: int = 1, timeout: float = 10
+    ) -> list[dict[str, Any]]:
         """Wait until `count` messages were posted to that response_url, and return them."""
-        return wait_for(
-            lambda: (r := self.slack.responses(response_name)) and len(r) >= count and r,
-            timeout=timeout,
-            what=f"{count} response_url post(s) to {response_name}",
-        )
+
+        def posted() -> list[dict[str, Any]]:
+            found = self.slack.responses(response_name)
+            return found if len(found) >= count else []
+
+        return wait_for(posted, timeout=timeout, what=f"{count} post(s) to {response_name}")
 
 
 def link_shared_event(urls: list[str], **fields: Any) -> dict[str, Any]:

@@ -174,3 +174,15 @@ def test_200_concurrent_commands_are_all_answered(slack: SlackSender, standins: 
     for name in names:
         (answer,) = slack.answers(name, timeout=30)
         assert "Will Smith" in all_text(answer["blocks"])
+
+
+def test_a_custom_field_shows_by_its_name_and_option_label(slack: SlackSender) -> None:
+    slack.command("1", "custom-fields")
+    (answer,) = slack.answers("custom-fields")
+    (details,) = [
+        block for block in answer["blocks"] if block.get("text", {}).get("text") == "*Details*"
+    ]
+    shown = [field["text"] for field in details["fields"]]
+    assert "*Customer Type*\nCompany" in shown  # not option id 191
+    assert "*Account manager*\nJane Doe" in shown  # not user id 123
+    assert "9dc80c50d78a15643bfc4ca79d76156a73a1ca0e" not in all_text(answer["blocks"])
