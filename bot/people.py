@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .batching import BatchLoader
 from .cache import AsyncTTLCache
 from .config import PipedriveSettings
 from .pipedrive import (
@@ -106,6 +107,9 @@ class PeopleService:
         self._pictures: AsyncTTLCache[int, Picture] = AsyncTTLCache(
             ttl=cache.picture_ttl, max_entries=cache.max_entries
         )
+        # A burst of cards reads its people and activities in a few list requests.
+        self._person_reads = BatchLoader(client.person, client.persons)
+        self._activity_reads = BatchLoader(client.activity, client.activities)
 
     @classmethod
     def from_settings(cls, client: PipedriveClient, settings: PipedriveSettings) -> PeopleService:
@@ -137,7 +141,7 @@ class PeopleService:
             ) from None
 
     async def _assemble(self, person_id: int, deadline: float) -> Person:
-        person = await self._client.person(person_id)
+        person = await self._person_reads.load(person_id)
         parts: dict[str, Callable[[], Awaitable[Any]]] = {}
         if person.owner is None and person.owner_id is not None:
             owner_id = person.owner_id
@@ -154,14 +158,14 @@ class PeopleService:
             )
         if person.next_activity is None and person.next_activity_id is not None:
             next_id = person.next_activity_id
-            parts["next_activity"] = lambda: self._client.activity(next_id)
+            parts["next_activity"] = lambda: self._activity_reads.load(next_id)
         if person.next_activity is not None or person.next_activity_id is not None:
             parts["activity_types"] = self._activity_type_names
         if any(not is_empty(value) for value in person.custom_fields.values()):
             parts["fields"] = lambda: self._custom_fields(person, deadline)
         if person.last_activity_date is None and person.last_activity_id is not None:
             last_id = person.last_activity_id
-            parts["last_activity_date"] = lambda: _due_date(self._client.activity(last_id))
+            parts["last_activity_date"] = lambda: _due_date(self._activity_reads.load(last_id))
         found = await _gather_within(parts, deadline, person_id)
         type_names: dict[str, str] = found.pop("activity_types", None) or {}
         activity = found.get("next_activity", person.next_activity)
@@ -225,7 +229,7 @@ class PeopleService:
             )
             return org.name
         person = await self._referenced_persons.get(
-            record_id, lambda: self._client.person(record_id)
+            record_id, lambda: self._person_reads.load(record_id)
         )
         return person.name or " ".join(filter(None, (person.first_name, person.last_name))) or None
 

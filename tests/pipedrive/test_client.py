@@ -629,3 +629,47 @@ async def test_connection_refused_over_a_real_socket_is_unavailable() -> None:
             await pipedrive.person(1)
 
     assert "/api/v2/persons/1" in str(raised.value)
+
+
+async def test_several_people_come_in_one_list_request(
+    api: respx.MockRouter, client: PipedriveClient
+) -> None:
+    listed = read_fixture("v2_GET_persons_200.json")
+    second = {**listed["data"][0], "id": 2, "name": "Second Person"}
+    junk = {"name": "no id: left out, not fatal"}
+    listed["data"] = [listed["data"][0], second, junk]
+    route = api.get("/api/v2/persons").mock(return_value=httpx.Response(200, json=listed))
+
+    found = await client.persons([1, 2, 3])
+
+    assert sorted(found) == [1, 2]
+    assert found[2].name == "Second Person"
+    query = route.calls.last.request.url.params
+    assert query["ids"] == "1,2,3"
+    assert "next_activity_id" in query["include_fields"]
+    assert query["include_option_labels"] == "true"
+
+
+async def test_several_activities_come_in_one_list_request(
+    api: respx.MockRouter, client: PipedriveClient
+) -> None:
+    listed = read_fixture("v2_GET_activities_200.json")
+    route = api.get("/api/v2/activities").mock(return_value=httpx.Response(200, json=listed))
+
+    found = await client.activities([1, 2])
+
+    assert set(found) == {item["id"] for item in listed["data"]}
+    assert route.calls.last.request.url.params["ids"] == "1,2"
+
+
+async def test_v1_has_no_list_endpoint_so_each_person_is_read_alone(
+    api: respx.MockRouter, v1_client: PipedriveClient
+) -> None:
+    api.get("/api/v1/persons/1").mock(
+        return_value=httpx.Response(200, json=read_fixture("person-1.json"))
+    )
+    api.get("/api/v1/persons/2").mock(return_value=httpx.Response(404, json={"success": False}))
+
+    found = await v1_client.persons([1, 2])
+
+    assert list(found) == [1]  # the missing one is left out, as the list endpoint does
