@@ -14,19 +14,24 @@ import asyncio
 import json
 import os
 import platform
+import re
 import statistics
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
 from slack_sdk.signature import SignatureVerifier
 
+from bot.config import PipedriveSettings
 from bot.standins import PipedriveStandIn, SlackStandIn
+from bot.standins.slack import SlackCall
 from tests.e2e.harness import (
     BOT_TOKEN,
     COMPANY,
@@ -51,7 +56,18 @@ class Round:
     unfurls: list[float] = field(default_factory=list)  # event sent -> chat.unfurl
     sent: int = 0
     answered: int = 0
+    complete: int = 0  # burst answers that were the whole card (not degraded, not an error)
+    unfurls_sent: int = 0
+    unfurls_complete: int = 0
     pipedrive_requests: int = 0
+    endpoints: Counter[str] = field(default_factory=Counter)  # burst requests by endpoint
+
+
+def is_complete_card(blocks: list[dict[str, Any]]) -> bool:
+    """A card with every part the sample people have: picture, next and last activity."""
+    text = json.dumps(blocks)
+    has_picture = any(block.get("accessory", {}).get("type") == "image" for block in blocks)
+    return has_picture and "*Next activity*" in text and "*Last activity*" in text
 
 
 class Load:
@@ -113,13 +129,13 @@ class Load:
         }
         return await self.post(json.dumps(envelope), "application/json")
 
-    async def card_arrivals(self, names: Iterable[str], timeout: float) -> dict[str, float]:
-        """When each response_url got its first post (perf_counter); missing ones left out."""
+    async def card_arrivals(self, names: Iterable[str], timeout: float) -> dict[str, SlackCall]:
+        """The first post each response_url got; missing ones left out."""
         wanted = {f"/response/{name}": name for name in names}
         deadline = time.perf_counter() + timeout
         while True:
             arrived = {
-                wanted[call.path]: call.received_at
+                wanted[call.path]: call
                 for call in reversed(self.slack.calls)
                 if call.path in wanted
             }
@@ -127,14 +143,17 @@ class Load:
                 return arrived
             await asyncio.sleep(0.005)
 
-    async def unfurl_arrivals(self, urls: Iterable[str], timeout: float) -> dict[str, float]:
+    async def unfurl_arrivals(
+        self, urls: Iterable[str], timeout: float
+    ) -> dict[str, tuple[float, list[dict[str, Any]]]]:
+        """When each URL was unfurled, and into which blocks."""
         wanted = set(urls)
         deadline = time.perf_counter() + timeout
         while True:
             arrived = {
-                url: call.received_at
+                url: (call.received_at, unfurl["blocks"])
                 for call in reversed(self.slack.calls_to("chat.unfurl"))
-                for url in call.body.get("unfurls", {})
+                for url, unfurl in call.body.get("unfurls", {}).items()
                 if url in wanted
             }
             if len(arrived) == len(wanted) or time.perf_counter() > deadline:
@@ -164,7 +183,7 @@ async def one_round(
             sent, _ = await load.command(person_id, name)
             arrived = await load.card_arrivals([name], timeout=10)
             if name in arrived:
-                getattr(result, kind).append(arrived[name] - sent)
+                getattr(result, kind).append(arrived[name].received_at - sent)
 
     distinct = ids.take(args.distinct)
     names = [f"{tag}-burst-{n}" for n in range(args.burst)]
@@ -173,12 +192,17 @@ async def one_round(
         *(load.command(distinct[n % len(distinct)], name) for n, name in enumerate(names))
     )
     arrived = await load.card_arrivals(names, timeout=30)
-    result.pipedrive_requests = pipedrive.count() - before
+    burst_requests = pipedrive.requests[before:]
+    result.pipedrive_requests = len(burst_requests)
+    result.endpoints = Counter(re.sub(r"/[0-9]+", "/{id}", seen.path) for seen in burst_requests)
     result.sent = len(names)
     result.answered = len(arrived)
+    result.complete = sum(
+        is_complete_card(call.body.get("blocks", [])) for call in arrived.values()
+    )
     result.acks = [ack for _, ack in sends]
     result.cards = [
-        arrived[name] - sent
+        arrived[name].received_at - sent
         for name, (sent, _) in zip(names, sends, strict=True)
         if name in arrived
     ]
@@ -191,10 +215,12 @@ async def one_round(
     unfurl_sends = await asyncio.gather(*(load.link_shared(url, n) for n, url in enumerate(urls)))
     unfurled = await load.unfurl_arrivals(urls, timeout=30)
     result.unfurls = [
-        unfurled[url] - sent
+        unfurled[url][0] - sent
         for url, sent in zip(urls, unfurl_sends, strict=True)
         if url in unfurled
     ]
+    result.unfurls_sent = len(urls)
+    result.unfurls_complete = sum(is_complete_card(blocks) for _, blocks in unfurled.values())
     return result
 
 
@@ -221,6 +247,9 @@ class Figures:
     answered: int
     sent: int
     all_answered: bool
+    complete: int  # worst round
+    unfurls_complete: int  # worst round
+    unfurls_sent: int
     requests_per_card: float
     peak_rss_mib: float
 
@@ -241,6 +270,9 @@ class Figures:
             answered=min(r.answered for r in rounds),
             sent=rounds[0].sent,
             all_answered=all(r.answered == r.sent for r in rounds),
+            complete=min(r.complete for r in rounds),
+            unfurls_complete=min(r.unfurls_complete for r in rounds),
+            unfurls_sent=rounds[0].unfurls_sent,
             requests_per_card=statistics.median(r.pipedrive_requests / r.sent for r in rounds),
             peak_rss_mib=peak_rss_mib,
         )
@@ -270,6 +302,14 @@ def table(project: Figures, floor: Figures) -> str:
     lines.append(
         f"| answered / sent (worst round) | {project.answered} / {project.sent} "
         f"| {floor.answered} / {floor.sent} | |"
+    )
+    lines.append(
+        f"| complete cards / sent (worst round) | {project.complete} / {project.sent} "
+        f"| {floor.complete} / {floor.sent} | |"
+    )
+    lines.append(
+        f"| complete unfurls / sent (worst round) | {project.unfurls_complete} / "
+        f"{project.unfurls_sent} | {floor.unfurls_complete} / {floor.unfurls_sent} | |"
     )
     return "\n".join(lines)
 
@@ -332,7 +372,12 @@ def plot(rounds: dict[str, list[Round]], path: Path) -> None:
 
 
 def report(
-    args: argparse.Namespace, project: Figures, floor: Figures, command: str, plot_name: str
+    args: argparse.Namespace,
+    project: Figures,
+    floor: Figures,
+    endpoints: Counter[str],
+    command: str,
+    plot_name: str,
 ) -> str:
     checks = targets(project, floor, args.latency * 1000)
     lines = [
@@ -345,13 +390,18 @@ def report(
         f"single cards cold then warm, a burst of {args.burst} concurrent `/person` commands "
         f"over {args.distinct} distinct people, and a burst of {args.unfurls} `link_shared` "
         f"events over {args.distinct} other people. Pipedrive stand-in latency: "
-        f"{args.latency * 1000:.0f} ms per request. Figures are medians over rounds.",
+        f"{args.latency * 1000:.0f} ms per request; the app's `PIPEDRIVE_BURST_LIMIT`: "
+        f"{args.burst_limit} requests per 2 s. Figures are medians over rounds.",
         "",
         table(project, floor),
         "",
         "## Targets",
         "",
         *[f"- {'met' if ok else 'NOT met'}: {text}" for text, ok in checks],
+        "",
+        "Pipedrive requests in the project's command bursts, by endpoint (all rounds): "
+        + ", ".join(f"`{path}` {count}" for path, count in endpoints.most_common())
+        + ".",
         "",
         f"![latency distributions, project vs floor]({plot_name})",
         "",
@@ -366,7 +416,12 @@ async def run(args: argparse.Namespace) -> tuple[Figures, Figures, dict[str, lis
     await slack.start()
     per_round = args.singles + 2 * args.distinct
     pipedrive.add_people(args.rounds * per_round + 10, start=2)
-    env = app_environment_for(pipedrive.url, slack.api_url, LOG_LEVEL="WARNING")
+    env = app_environment_for(
+        pipedrive.url,
+        slack.api_url,
+        LOG_LEVEL="WARNING",
+        PIPEDRIVE_BURST_LIMIT=str(args.burst_limit),
+    )
     floor_env = {**env, "PYTHONPATH": str(ROOT)}
     apps = {
         "project": AppProcess(env),
@@ -404,6 +459,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--unfurls", type=int, default=200, help="link_shared events per burst")
     parser.add_argument("--singles", type=int, default=10, help="single cold/warm cards")
     parser.add_argument("--latency", type=float, default=0.05, help="Pipedrive seconds/request")
+    parser.add_argument(
+        "--burst-limit",
+        type=int,
+        default=PipedriveSettings.model_fields["pipedrive_burst_limit"].default,
+        help="the app's PIPEDRIVE_BURST_LIMIT (requests per 2 s); default: the app's default",
+    )
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--plot", type=Path, default=HERE / "latency.png")
     parser.add_argument(
@@ -416,7 +477,9 @@ def main(argv: list[str]) -> int:
     command = "python -m bench " + " ".join(argv) if argv else "make bench"
     project, floor, rounds = asyncio.run(run(args))
     plot(rounds, args.plot)
-    text = report(args, project, floor, command, os.path.relpath(args.plot, args.out.parent))
+    endpoints = sum((r.endpoints for r in rounds["project"]), Counter[str]())
+    plot_name = os.path.relpath(args.plot, args.out.parent)
+    text = report(args, project, floor, endpoints, command, plot_name)
     args.out.write_text(text)
     print(text)
     return 0

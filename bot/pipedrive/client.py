@@ -206,8 +206,10 @@ class PipedriveClient:
         return {activity.id: activity.to_domain() for activity in found}
 
     async def person_picture(self, person_id: int) -> Picture:
+        """A best-effort read: refused rather than queued when the burst limit is reached."""
         # v1 embeds the picture in the person; this is only needed (and only exists) in v2.
-        return (await self._get(f"/api/v2/persons/{person_id}/picture", V2Picture)).to_domain()
+        path = f"/api/v2/persons/{person_id}/picture"
+        return (await self._get(path, V2Picture, best_effort=True)).to_domain()
 
     async def person_fields(self) -> list[FieldDefinition]:
         """Every person field, built-in and custom, in Pipedrive's order (all pages)."""
@@ -276,10 +278,13 @@ class PipedriveClient:
         *,
         search: bool = False,
         whole_body: bool = False,
+        best_effort: bool = False,
     ) -> _Wire:
         """`shape` validates the body's `data`, or with `whole_body` (lists and their pagination
-        in `additional_data`) the whole body."""
-        data = await self._get_data(path, params, search=search, whole_body=whole_body)
+        in `additional_data`) the whole body. `best_effort`: see `_get_data`."""
+        data = await self._get_data(
+            path, params, search=search, whole_body=whole_body, best_effort=best_effort
+        )
         try:
             return shape.model_validate(data)
         except ValidationError as error:
@@ -309,24 +314,30 @@ class PipedriveClient:
         *,
         search: bool = False,
         whole_body: bool = False,
+        best_effort: bool = False,
     ) -> Any:
-        """The `data` of a GET, paced under the burst limit and retried where that can help."""
+        """The `data` of a GET, paced under the burst limit and retried where that can help.
+
+        `best_effort` reads (what a card can do without) are sent only if the burst limit lets
+        them start at once, and are not retried: they never hold up the reads a card needs.
+        """
         pacer = self._search_pacer if search else self._pacer
+        attempts = 1 if best_effort else self._retry.attempts
         attempt = 1
         while True:
-            await pacer.wait_turn()
+            await pacer.wait_turn(queue=not best_effort)
             try:
                 return await self._get_once(path, params, whole_body=whole_body)
             except PipedriveRateLimited as error:
                 pacer.pause(error.retry_after)
-                if error.daily_budget_spent or attempt >= self._retry.attempts:
+                if error.daily_budget_spent or attempt >= attempts:
                     raise
                 if not self._retry.fits(error.retry_after):
                     raise
                 log.info("GET %s: rate limited, retrying in %.1f s", path, error.retry_after)
             except PipedriveUnavailable as error:
                 wait = self._retry.backoff(attempt)
-                if not error.retryable or attempt >= self._retry.attempts:
+                if not error.retryable or attempt >= attempts:
                     raise
                 if not self._retry.fits(wait):
                     raise

@@ -49,8 +49,12 @@ class RequestPacer:
         self._starts: deque[float] = deque(maxlen=limit)
         self._paused_until = 0.0
 
-    async def wait_turn(self) -> None:
-        """Wait for this request's start time; raise if that is after the deadline."""
+    async def wait_turn(self, *, queue: bool = True) -> None:
+        """Wait for this request's start time; raise if that is after the deadline.
+
+        With `queue=False` a request that cannot start at once is refused instead: for reads a
+        card can do without, which must not hold up the ones it needs.
+        """
         loop = asyncio.get_running_loop()
         now = loop.time()
         start = max(now, self._paused_until)
@@ -61,6 +65,8 @@ class RequestPacer:
             start = max(start, self._starts[-1] + 1e-6)
         wait = start - now
         left = time_left()
+        if wait > 0 and not queue:
+            raise PipedriveRateLimited(f"burst limit: skipped, next start in {wait:.1f} s", wait)
         if wait > 0 and left is not None and wait >= left:
             raise PipedriveRateLimited(f"burst limit: next start in {wait:.1f} s", wait)
         self._starts.append(start)

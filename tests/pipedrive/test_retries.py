@@ -160,3 +160,39 @@ async def test_deadlines_nest_to_the_earlier_and_follow_tasks() -> None:
 
 async def _left() -> float | None:
     return time_left()
+
+
+async def test_a_read_that_may_not_queue_is_refused_when_the_window_is_full() -> None:
+    pacer = RequestPacer(limit=1, window=10.0)
+    await pacer.wait_turn()
+    with pytest.raises(PipedriveRateLimited):
+        await pacer.wait_turn(queue=False)
+    # ... and it did not take a start: the next queued read is not pushed further back.
+    with deadline_at(asyncio.get_running_loop().time() + 0.5):
+        with pytest.raises(PipedriveRateLimited) as raised:
+            await pacer.wait_turn()
+    assert raised.value.retry_after <= 10
+
+
+async def test_pictures_are_best_effort_they_never_wait_for_a_turn(
+    api: respx.MockRouter,
+) -> None:
+    picture = api.get("/api/v2/persons/1/picture").mock(
+        return_value=httpx.Response(200, json=read_fixture("v2_GET_persons_id_picture_200.json"))
+    )
+    api.get(PATH).mock(return_value=user_ok())
+    async with PipedriveClient(
+        origin=ORIGIN, api_token=SecretStr("t"), retry=FAST, burst_limit=1
+    ) as client:
+        await client.user(123)  # takes the only start in this window
+        with pytest.raises(PipedriveRateLimited):
+            await client.person_picture(1)
+    assert picture.call_count == 0
+
+
+async def test_a_failed_picture_read_is_not_retried(api: respx.MockRouter) -> None:
+    picture = api.get("/api/v2/persons/1/picture").mock(return_value=status(503))
+    async with PipedriveClient(origin=ORIGIN, api_token=SecretStr("t"), retry=FAST) as client:
+        with pytest.raises(PipedriveUnavailable):
+            await client.person_picture(1)
+    assert picture.call_count == 1
