@@ -24,8 +24,8 @@ class BatchLoader(Generic[V]):
     """`await loader.load(id)`: the record, fetched alone or together with others.
 
     While nothing is being fetched, an id is sent at the next turn of the event loop, with the
-    ids asked for in the same turn. While a fetch is in flight, ids wait up to `window` seconds
-    so that a burst goes out in a few requests instead of one each. Ids the list request leaves
+    ids asked for in the same turn. While a fetch is in flight, ids wait for it to finish (but
+    at most `window` seconds), so that a burst goes out in a few requests instead of one each. Ids the list request leaves
     out (not found, deleted, not visible) are asked for one by one, so each gets the answer the
     single-record endpoint gives it.
     """
@@ -36,7 +36,7 @@ class BatchLoader(Generic[V]):
         load_many: LoadMany[V],
         *,
         max_batch: int = 100,
-        window: float = 0.005,
+        window: float = 0.05,
     ) -> None:
         self._load_one = load_one
         self._load_many = load_many
@@ -67,9 +67,14 @@ class BatchLoader(Generic[V]):
         if batch:
             fetch = asyncio.get_running_loop().create_task(self._fetch(batch))
             self._fetches.add(fetch)
-            fetch.add_done_callback(self._fetches.discard)
+            fetch.add_done_callback(self._fetched)
         if self._waiting:
             self._timer = asyncio.get_running_loop().call_later(self.window, self._send)
+
+    def _fetched(self, fetch: asyncio.Task[None]) -> None:
+        self._fetches.discard(fetch)
+        if not self._fetches and self._waiting:
+            self._send()  # nothing in flight any more: the waiting ids need not wait longer
 
     async def _fetch(self, batch: dict[int, list[asyncio.Future[V]]]) -> None:
         try:
