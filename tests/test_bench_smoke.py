@@ -24,5 +24,6 @@ def test_the_bench_runs_and_reports_project_against_floor(tmp_path: Path) -> Non
     assert "| Pipedrive requests per card (burst) |" in report
     # Every command of the smoke was answered, by the app and by the floor.
     assert "| answered / sent (worst round) | 6 / 6 | 6 / 6 | |" in report
+    assert "| cards / sent (worst round) | 6 / 6 | 6 / 6 | |" in report
     assert "## Targets" in report
     assert plot.read_bytes().startswith(b"\x89PNG")
