@@ -25,9 +25,9 @@ class BatchLoader(Generic[V]):
 
     While nothing is being fetched, an id is sent at the next turn of the event loop, with the
     ids asked for in the same turn. While a fetch is in flight, ids wait for it to finish (but
-    at most `window` seconds), so that a burst goes out in a few requests instead of one each. Ids the list request leaves
-    out (not found, deleted, not visible) are asked for one by one, so each gets the answer the
-    single-record endpoint gives it.
+    at most `window` seconds), so that a burst goes out in a few requests instead of one each.
+    Ids the list request leaves out (not found, deleted, not visible) are asked for one by one,
+    so each gets the answer the single-record endpoint gives it.
     """
 
     def __init__(

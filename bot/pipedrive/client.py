@@ -29,7 +29,7 @@ from .errors import (
 )
 from .models import Activity, FieldDefinition, Organization, Person, Picture, SearchHit, User
 from .pacing import SEARCH_BURST_LIMIT, RequestPacer, time_left
-from .wire import LooseStr, WireActivity, WireActivityTypes, WireModel, WireUser
+from .wire import LooseStr, WireActivity, WireActivityTypes, WireModel, WireUser, valid_items
 from .wire_search import WirePersonSearch
 from .wire_v1 import V1Organization, V1Person, V1PersonFieldsPage
 from .wire_v2 import (
@@ -299,13 +299,7 @@ class PipedriveClient:
         data = await self._get_data(path, params)
         if not isinstance(data, list):
             raise PipedriveUnavailable(f"GET {path}: expected a list")
-        items = []
-        for raw in data:
-            try:
-                items.append(shape.model_validate(raw))
-            except ValidationError as error:
-                log.warning("GET %s: item left out (%d errors)", path, error.error_count())
-        return items
+        return valid_items(shape, data)
 
     async def _get_data(
         self,

@@ -40,6 +40,17 @@ def valid_items(shape: type[_Item], items: Any) -> list[_Item]:
     return found
 
 
+class WireFieldOption(WireModel):
+    id: LooseStr = None
+    label: LooseStr = None
+
+
+def option_labels(options: Any) -> dict[str, str]:
+    """A field's options as {option id: label}; incomplete ones are left out."""
+    found = valid_items(WireFieldOption, options)
+    return {option.id: option.label for option in found if option.id and option.label}
+
+
 def _digits(text: str) -> int | None:
     try:
         return int(text) if text.strip().isdigit() else None

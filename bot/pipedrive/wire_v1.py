@@ -25,6 +25,7 @@ from .wire import (
     WireModel,
     contacts,
     object_or_none,
+    option_labels,
     picture_urls,
     valid_items,
 )
@@ -137,11 +138,6 @@ class V1Organization(WireModel):
         return Organization(id=self.id, name=self.name, address=self.address)
 
 
-class _V1FieldOption(WireModel):
-    id: LooseStr = None
-    label: LooseStr = None
-
-
 class V1PersonField(WireModel):
     """One item of `GET /api/v1/personFields`; custom fields are the ones with a hash key."""
 
@@ -153,12 +149,11 @@ class V1PersonField(WireModel):
     def to_domain(self) -> FieldDefinition | None:
         if not self.key or not self.field_type:
             return None
-        options = valid_items(_V1FieldOption, self.options)
         return FieldDefinition(
             key=self.key,
             name=self.name or "",
             type=self.field_type,
-            options={option.id: option.label for option in options if option.id and option.label},
+            options=option_labels(self.options),
             custom=bool(CUSTOM_FIELD_KEY.match(self.key)),
         )
 

@@ -22,6 +22,7 @@ from .wire import (
     WireModel,
     contacts,
     object_or_none,
+    option_labels,
     picture_urls,
     valid_items,
 )
@@ -110,11 +111,6 @@ class V2Picture(WireModel):
         return Picture(id=self.id, urls=picture_urls(self.pictures))
 
 
-class _V2FieldOption(WireModel):
-    id: LooseStr = None
-    label: LooseStr = None
-
-
 class V2PersonField(WireModel):
     """One item of `GET /api/v2/personFields`."""
 
@@ -127,12 +123,11 @@ class V2PersonField(WireModel):
     def to_domain(self) -> FieldDefinition | None:
         if not self.field_code or not self.field_type:
             return None
-        options = valid_items(_V2FieldOption, self.options)
         return FieldDefinition(
             key=self.field_code,
             name=self.field_name or "",
             type=self.field_type,
-            options={option.id: option.label for option in options if option.id and option.label},
+            options=option_labels(self.options),
             custom=self.is_custom_field is True,
         )
 
