@@ -1,28 +1,42 @@
 """Block Kit for the app: pure functions from the domain model to Slack messages, no I/O."""
 
 from .builder import builder_url
+from .images import has_images, without_images
 from .message import Message
 from .messages import (
     auth_failed_message,
     failure_message,
     forbidden_message,
+    invalid_card_button_message,
     invalid_input_message,
     no_match_message,
     not_found_message,
     rate_limited_message,
+    share_failed_message,
     stale_button_message,
     unavailable_message,
     unexpected_error_message,
     usage_message,
 )
-from .person_card import person_card, person_card_text
+from .person_card import (
+    OPEN_ACTION_ID,
+    REFRESH_ACTION_ID,
+    SHARE_ACTION_ID,
+    CardDetail,
+    person_card,
+    person_card_text,
+)
 from .pipedrive_links import person_url
 from .preview import preview
 from .search_results import SHOW_PERSON_ACTION_ID, search_results_message
 from .text import clip, escape, mrkdwn
 
 __all__ = [
+    "OPEN_ACTION_ID",
+    "REFRESH_ACTION_ID",
+    "SHARE_ACTION_ID",
     "SHOW_PERSON_ACTION_ID",
+    "CardDetail",
     "Message",
     "auth_failed_message",
     "builder_url",
@@ -30,6 +44,8 @@ __all__ = [
     "escape",
     "failure_message",
     "forbidden_message",
+    "has_images",
+    "invalid_card_button_message",
     "invalid_input_message",
     "mrkdwn",
     "no_match_message",
@@ -40,8 +56,10 @@ __all__ = [
     "preview",
     "rate_limited_message",
     "search_results_message",
+    "share_failed_message",
     "stale_button_message",
     "unavailable_message",
     "unexpected_error_message",
     "usage_message",
+    "without_images",
 ]

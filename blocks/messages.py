@@ -62,6 +62,20 @@ def stale_button_message() -> Message:
     )
 
 
+def invalid_card_button_message() -> Message:
+    return _notice(
+        ":warning: That button doesn't name a person I can show. "
+        "Please run `/person` again for a fresh card."
+    )
+
+
+def share_failed_message() -> Message:
+    return _notice(
+        ":warning: Slack didn't let me share the card in this conversation. "
+        "Your card is still here; you can try again or copy the person's link."
+    )
+
+
 def not_found_message(person_id: int | None) -> Message:
     who = f"person {person_id}" if person_id is not None else "that person"
     return _notice(

@@ -3,6 +3,10 @@
 Total over its input: any Person, however sparse, huge or hostile, gives valid Block Kit within
 Slack's limits. Data text is escaped once (`mrkdwn`); long text ends in "…", long lists in
 "+N more".
+
+Every card links to the person in Pipedrive. The `/person` card (seen only by who asked) also
+has Share and Refresh buttons; a shared copy says who shared it; a `compact` card (unfurls
+where the whole card would say too much) shows only name, picture, owner and organization.
 """
 
 from __future__ import annotations
@@ -10,13 +14,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from bot.pipedrive.models import Activity, Contact, Person
 
 from .custom_fields import details_blocks
-from .kit import Block, actions, context, header, image, link_button, section
+from .kit import Block, actions, button, context, header, image, link_button, section
 from .limits import ALT_TEXT_MAX, FIELD_TEXT_MAX, HEADER_TEXT_MAX, IMAGE_URL_MAX
 from .pipedrive_links import person_url, pipedrive_url
 from .text import calendar_day, cap_lines, mailto, mrkdwn, one_line, slack_date, tel, url_link
@@ -30,19 +34,44 @@ TEXT_MAX = 300
 MOMENT_FORMAT = "{date_short_pretty} at {time}"
 OVERDUE_MARK = " · :warning: *overdue*"
 OPEN_ACTION_ID = "open_in_pipedrive"
+SHARE_ACTION_ID = "share_person"
+REFRESH_ACTION_ID = "refresh_person"
+# Slack's user ids ("U…", or "W…" on Enterprise Grid): the only shape a mention is built from.
+_USER_ID = re.compile(r"[UW][A-Z0-9]{2,30}")
 _URL_CHARS = re.compile(r"[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]+")  # RFC 3986, already encoded
 
 
-def person_card(person: Person, *, company_domain: str, now: datetime | None = None) -> list[Block]:
-    """The card; `now` (default: the current time) decides whether the next activity is overdue."""
+CardDetail = Literal["full", "compact"]
+
+
+def person_card(
+    person: Person,
+    *,
+    company_domain: str,
+    now: datetime | None = None,
+    detail: CardDetail = "full",
+    actions: bool = False,
+    shared_by: str | None = None,
+    fetched_at: datetime | None = None,
+) -> list[Block]:
+    """The card; `now` (default: the current time) decides whether the next activity is overdue.
+
+    `detail`: "compact" shows only the name, picture, owner, organization and the link: no
+    emails, phones, job title, address, activities, deals, custom fields or update times.
+    `actions`: Share and Refresh buttons beside "Open in Pipedrive" (the `/person` card only;
+    a card with `shared_by` never offers Share). `shared_by`: the Slack user id of who shared
+    this copy into the conversation. `fetched_at`: when the person was read (after a Refresh).
+    """
     now = now or datetime.now(UTC)
+    compact = detail == "compact"
     blocks = [
         header(_title(person)),
         _deleted_notice(person),
-        _profile(person, company_domain, now),
-        *details_blocks(person.fields, company_domain=company_domain),
-        actions([_open_button(person, company_domain)]),
-        _footer(person),
+        _profile(person, company_domain, now, compact=compact),
+        *([] if compact else details_blocks(person.fields, company_domain=company_domain)),
+        _buttons(person, company_domain, share=actions and shared_by is None, refresh=actions),
+        None if compact else _footer(person),
+        _provenance(shared_by, fetched_at),
     ]
     return [block for block in blocks if block is not None]
 
@@ -70,22 +99,28 @@ def _deleted_notice(person: Person) -> Block | None:
     return context([":wastebasket: This person was deleted in Pipedrive."])
 
 
-def _profile(person: Person, company_domain: str, now: datetime) -> Block | None:
-    job_title = one_line(person.job_title)
+def _profile(person: Person, company_domain: str, now: datetime, *, compact: bool) -> Block | None:
+    """The person's details beside their picture; `compact`: only owner and organization."""
+    job_title = None if compact else one_line(person.job_title)
     text = mrkdwn(job_title, TEXT_MAX) if job_title else None
-    fields = [
-        field
-        for field in (
+    owner = _field("Owner", _owner_lines(person))
+    organization = _field(
+        "Organization", _organization_lines(person, company_domain, address=not compact)
+    )
+    candidates = (
+        (owner, organization)
+        if compact
+        else (
             _contacts_field("Email", person.emails, mailto),
             _contacts_field("Phone", person.phones, tel),
-            _field("Owner", _owner_lines(person)),
-            _field("Organization", _organization_lines(person, company_domain)),
+            owner,
+            organization,
             _field("Next activity", _activity_lines(person.next_activity, now)),
             _field("Last activity", [_day(person.last_activity_date)]),
             _field("Deals", _deal_lines(person)),
         )
-        if field is not None
-    ]
+    )
+    fields = [field for field in candidates if field is not None]
     photo = _photo(person)
     if text is None and not fields:
         if photo is None:
@@ -133,16 +168,18 @@ def _owner_lines(person: Person) -> list[str | None]:
     return [mrkdwn(name, NAME_MAX)]
 
 
-def _organization_lines(person: Person, company_domain: str) -> list[str | None]:
+def _organization_lines(
+    person: Person, company_domain: str, *, address: bool = True
+) -> list[str | None]:
     org = person.organization
     org_id = org.id if org is not None else person.org_id
     if org_id is None:
         return []
     name = (one_line(org.name) if org else None) or f"Organization {org_id}"
-    address = one_line(org.address) if org else None
+    street = one_line(org.address) if org and address else None
     return [
         url_link(pipedrive_url(company_domain, "organization", org_id), name, limit=NAME_MAX),
-        mrkdwn(address, TEXT_MAX) if address else None,
+        mrkdwn(street, TEXT_MAX) if street else None,
     ]
 
 
@@ -190,13 +227,34 @@ def _is_image_url(url: str) -> bool:
     return parts.scheme == "https" and bool(parts.hostname)
 
 
-def _open_button(person: Person, company_domain: str) -> dict[str, Any]:
-    return link_button(
-        "Open in Pipedrive",
-        action_id=OPEN_ACTION_ID,
-        url=person_url(company_domain, person.id),
-        value=str(person.id),
-    )
+def _buttons(person: Person, company_domain: str, *, share: bool, refresh: bool) -> Block:
+    # Each button carries only the person id; anything else is read again when clicked.
+    value = str(person.id)
+    elements = [
+        link_button(
+            "Open in Pipedrive",
+            action_id=OPEN_ACTION_ID,
+            url=person_url(company_domain, person.id),
+            value=value,
+        )
+    ]
+    if share:
+        elements.append(button("Share in channel", action_id=SHARE_ACTION_ID, value=value))
+    if refresh:
+        elements.append(button("Refresh", action_id=REFRESH_ACTION_ID, value=value))
+    return actions(elements)
+
+
+def _provenance(shared_by: str | None, fetched_at: datetime | None) -> Block | None:
+    parts = []
+    if shared_by is not None:
+        # Slack's own user id from the click, never data; any other shape is left unnamed.
+        parts.append(
+            f"Shared by <@{shared_by}>" if _USER_ID.fullmatch(shared_by) else "Shared from Slack"
+        )
+    if fetched_at is not None:
+        parts.append(f"Fetched from Pipedrive {_moment(fetched_at)}")
+    return context([" · ".join(parts)]) if parts else None
 
 
 def _footer(person: Person) -> Block | None:

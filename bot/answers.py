@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 from blocks import (
     Message,
@@ -21,17 +22,33 @@ log = logging.getLogger(__name__)
 
 
 async def person_answer(
-    people: PeopleService, person_id: int, *, company_domain: str, reference: str
+    people: PeopleService,
+    person_id: int,
+    *,
+    company_domain: str,
+    reference: str,
+    fresh: bool = False,
+    shared_by: str | None = None,
 ) -> tuple[Message, str]:
-    """The card for `person_id`, or a failure message; with an outcome word for the log."""
+    """The `/person` card for `person_id`, or a failure message; with an outcome word for the log.
+
+    The card has its Share and Refresh buttons. `fresh`: read the person past the cache, and
+    say when. `shared_by`: the copy that user shares into the conversation, without them.
+    """
     try:
-        person = await people.person_card(person_id)
+        person = await people.person_card(person_id, fresh=fresh)
     except PipedriveError as error:
         if not isinstance(error, PersonNotFound | PipedriveRateLimited):
             log.warning("request_id=%s person %s: %s", reference, person_id, error)
         message = failure_message(error, person_id=person_id, reference=reference)
         return message, _outcome(error)
-    blocks = person_card(person, company_domain=company_domain)
+    blocks = person_card(
+        person,
+        company_domain=company_domain,
+        actions=shared_by is None,
+        shared_by=shared_by,
+        fetched_at=datetime.now(UTC) if fresh else None,
+    )
     return Message(text=person_card_text(person), blocks=blocks), "card"
 
 

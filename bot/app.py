@@ -1,4 +1,4 @@
-"""Build the Bolt app from settings: the Slack client, the people service, the listeners."""
+"""Build the Bolt app from settings: the Slack client, the services, the listeners."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from .channels import ChannelDirectory
 from .config import Settings
 from .dependencies import Dependencies
 from .inflight import InFlight
@@ -15,6 +16,7 @@ from .listeners import register_listeners
 from .people import PeopleService
 from .pipedrive import PipedriveClient
 from .search import PeopleSearch
+from .unfurl_detail import UnfurlDetails, UnfurlPolicy
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,10 @@ class PersonCardApp:
 
 def build_app(settings: Settings) -> PersonCardApp:
     pipedrive = settings.pipedrive_client()
+    slack = AsyncWebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=settings.slack_api_base_url,
+    )
     deps = Dependencies(
         people=PeopleService.from_settings(pipedrive, settings),
         search=PeopleSearch(
@@ -41,10 +47,10 @@ def build_app(settings: Settings) -> PersonCardApp:
         ),
         company_domain=settings.pipedrive_company_domain,
         in_flight=InFlight(),
-    )
-    slack = AsyncWebClient(
-        token=settings.slack_bot_token.get_secret_value(),
-        base_url=settings.slack_api_base_url,
+        unfurl_details=UnfurlDetails(
+            UnfurlPolicy.from_settings(settings),
+            ChannelDirectory(slack, max_entries=settings.cache_max_entries),
+        ),
     )
     bolt = AsyncApp(
         client=slack,

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .channels import is_channel_id
 from .pipedrive import PipedriveClient
 
 _SUBDOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
@@ -85,11 +86,36 @@ class Settings(PipedriveSettings):
     slack_api_url: AnyHttpUrl | None = None
     port: int = Field(default=3000, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # How much of a person an unfurl shows: the whole card, a compact one, or no unfurls.
+    unfurl_detail: Literal["full", "compact", "off"] = "full"
+    # The most an unfurl shows in a channel shared with another organization (Slack Connect).
+    unfurl_external: Literal["compact", "full"] = "compact"
+    # Channel ids, comma-separated, where links unfurl; empty: every conversation.
+    unfurl_channels: str = ""
 
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("unfurl_detail", "unfurl_external", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("unfurl_channels")
+    @classmethod
+    def _channel_ids(cls, value: str) -> str:
+        ids = [item.strip().upper() for item in value.split(",") if item.strip()]
+        wrong = [item for item in ids if not is_channel_id(item)]
+        if wrong:
+            raise ValueError(f"not Slack channel ids (like C0123ABCD): {', '.join(wrong)}")
+        return ",".join(ids)
+
+    @property
+    def unfurl_channel_allow_list(self) -> frozenset[str] | None:
+        """`UNFURL_CHANNELS` as a set of channel ids; None when unset (every conversation)."""
+        return frozenset(self.unfurl_channels.split(",")) if self.unfurl_channels else None
 
     @field_validator("slack_bot_token", "slack_signing_secret")
     @classmethod

@@ -1,4 +1,4 @@
-"""What listeners are handed: the people and search services, settings, the in-flight set."""
+"""What listeners are handed: the services, the company domain, the in-flight set."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from .inflight import InFlight
 from .people import PeopleService
 from .search import PeopleSearch
+from .unfurl_detail import UnfurlDetails
 
 
 @dataclass(frozen=True)
@@ -15,3 +16,4 @@ class Dependencies:
     search: PeopleSearch
     company_domain: str
     in_flight: InFlight
+    unfurl_details: UnfurlDetails

@@ -94,9 +94,9 @@ def parse_person_query(text: str, company_domain: str) -> PersonQuery:
     return _search(text, original=text)
 
 
-def parse_person_id(value: str) -> int | None:
+def parse_person_id(value: object) -> int | None:
     """A person id sent back to us (a button's value): positive decimal digits only, or None."""
-    return _person_id(value) if _DIGITS.fullmatch(value) else None
+    return _person_id(value) if isinstance(value, str) and _DIGITS.fullmatch(value) else None
 
 
 def _search(term: str, *, original: str) -> Search | Unrecognised:

@@ -51,16 +51,24 @@ def assert_valid_blocks(blocks: list[dict[str, Any]]) -> None:
 
 
 def assert_no_injection(
-    blocks: list[dict[str, Any]], hostile: Iterable[str] = (), *, text: str | None = None
+    blocks: list[dict[str, Any]],
+    hostile: Iterable[str] = (),
+    *,
+    text: str | None = None,
+    mentions: Iterable[str] = (),
 ) -> None:
     """No data-derived ping, link or broken entity remains in the blocks (or fallback `text`).
 
-    Every `<…>` must be a token the code builds; plain text holds no token at all; every `&`
-    starts an entity; no hostile string with `<` or `>` survives verbatim.
+    Every `<…>` must be a token the code builds (or a mention of one of the user ids in
+    `mentions`, which came from Slack); plain text holds no token at all; every `&` starts an
+    entity; no hostile string with `<` or `>` survives verbatim.
     """
     hostile_tokens = [value for value in hostile if "<" in value or ">" in value]
+    allowed = [f"<@{user}>" for user in mentions]
     for kind, value in _all_texts(blocks, text):
         rest = value if kind == "plain_text" else _OWN_TOKEN.sub("", value)
+        for mention in allowed:
+            rest = rest.replace(mention, "")
         assert "<" not in rest and ">" not in rest, f"stray token in {kind}: {value!r}"
         assert not _STRAY_AMPERSAND.search(value), f"unescaped & in {kind}: {value!r}"
         for token in hostile_tokens:

@@ -1,14 +1,19 @@
 """A Slack stand-in: the Web API methods the app calls, and `response_url` endpoints.
 
-It records every call so tests and the bench can see what the app sent to Slack.
+It records every call so tests and the bench can see what the app sent to Slack. Like Slack, it
+can refuse a message whose picture it "cannot download": any image on a host in
+`refused_image_hosts` (chat.* methods: `invalid_blocks` with "downloading image failed";
+response_url: HTTP 400 with the body `invalid_blocks`).
 """
 
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -39,6 +44,7 @@ class SlackStandIn(LoopbackServer):
         self.calls: list[SlackCall] = []
         self.external_channels: set[str] = set()
         self.unknown_channels: set[str] = set()
+        self.refused_image_hosts: set[str] = set()
 
     @property
     def api_url(self) -> str:
@@ -50,6 +56,8 @@ class SlackStandIn(LoopbackServer):
     def routes(self) -> list[web.RouteDef]:
         return [
             web.post("/api/{method}", self._web_api),
+            # slack_sdk reads some methods (conversations.info) with GET and query parameters.
+            web.get("/api/{method}", self._web_api),
             web.post(RESPONSE_PATH + "{name}", self._response_url),
         ]
 
@@ -62,9 +70,10 @@ class SlackStandIn(LoopbackServer):
         return [call.body for call in self.calls if call.path == path]
 
     async def _response_url(self, request: web.Request) -> web.Response:
-        self.calls.append(
-            SlackCall("response_url", await _body(request), request.path, dict(request.headers))
-        )
+        body = await _body(request)
+        self.calls.append(SlackCall("response_url", body, request.path, dict(request.headers)))
+        if self._refused_images(body.get("blocks"), "/blocks"):
+            return web.Response(status=400, text="invalid_blocks")
         return web.Response(text="ok")
 
     async def _web_api(self, request: web.Request) -> web.Response:
@@ -94,12 +103,46 @@ class SlackStandIn(LoopbackServer):
                 "ok": True,
                 "channel": {"id": channel, "is_ext_shared": channel in self.external_channels},
             }
+        if method in ("chat.postMessage", "chat.unfurl"):
+            key = "unfurls" if method == "chat.unfurl" else "blocks"
+            refused = self._refused_images(body.get(key), f"/{key}")
+            if refused:
+                errors = [
+                    f"downloading image failed [json-pointer:{pointer}]" for pointer in refused
+                ]
+                return {
+                    "ok": False,
+                    "error": "invalid_blocks",
+                    "errors": errors,
+                    "response_metadata": {"messages": [f"[ERROR] {error}" for error in errors]},
+                }
         if method == "chat.postMessage":
             return {"ok": True, "channel": body.get("channel"), "ts": f"{len(self.calls)}.000100"}
         return {"ok": True}
 
+    def _refused_images(self, blocks: Any, root: str) -> list[str]:
+        """JSON pointers (below `root`) of the image URLs in `blocks` on a refused host."""
+        return [
+            pointer
+            for pointer, url in _image_urls(blocks, root)
+            if urlsplit(url).hostname in self.refused_image_hosts
+        ]
+
+
+def _image_urls(value: Any, pointer: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, dict):
+        if value.get("type") == "image" and isinstance(value.get("image_url"), str):
+            yield f"{pointer}/image_url", value["image_url"]
+        for key, item in value.items():
+            yield from _image_urls(item, f"{pointer}/{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _image_urls(item, f"{pointer}/{index}")
+
 
 async def _body(request: web.Request) -> dict[str, Any]:
+    if request.method == "GET":
+        return dict(request.query)
     if request.content_type == "application/json":
         data = await request.json()
         return data if isinstance(data, dict) else {"_": data}

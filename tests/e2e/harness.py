@@ -252,6 +252,41 @@ class SlackSender:
         return wait_for(posted, timeout=timeout, what=f"{count} post(s) to {response_name}")
 
 
+# Button values a tampered (or buggy) client could send back: none names a person.
+TAMPERED_VALUES: list[dict[str, Any]] = [
+    {"value": "abc"},
+    {"value": "-1"},
+    {"value": "0"},
+    {"value": "99999999999999999999"},
+    {"value": "1 OR 1=1"},
+    {"value": ""},
+    {"value": "<!channel>"},
+    {"value": ["1"]},
+    {},
+]
+
+
+def block_actions(slack: SlackSender, response_name: str, action: dict[str, Any]) -> dict[str, Any]:
+    """A `block_actions` payload for a click in an ephemeral message, as Slack sends it."""
+    return {
+        "type": "block_actions",
+        "user": {"id": "W111", "username": "jane", "name": "jane", "team_id": "T111"},
+        "api_app_id": "A111",
+        "token": "verification-token",
+        "container": {
+            "type": "message",
+            "message_ts": "1548261231.000200",
+            "channel_id": "C111",
+            "is_ephemeral": True,
+        },
+        "trigger_id": "111.222.abc",
+        "team": {"id": "T111", "domain": "acme"},
+        "channel": {"id": "C111", "name": "general"},
+        "response_url": slack.slack.response_url(response_name),
+        "actions": [{"block_id": "row", "action_ts": "1548261241.000100", **action}],
+    }
+
+
 def link_shared_event(urls: list[str], **fields: Any) -> dict[str, Any]:
     """The documented `link_shared` event (channel variant), with these links."""
     envelope = json.loads(

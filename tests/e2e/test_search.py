@@ -11,7 +11,15 @@ from typing import Any
 
 import pytest
 
-from .harness import PIPEDRIVE_TOKEN, SlackSender, StandIns, all_text, wait_for
+from .harness import (
+    PIPEDRIVE_TOKEN,
+    TAMPERED_VALUES,
+    SlackSender,
+    StandIns,
+    all_text,
+    block_actions,
+    wait_for,
+)
 
 SEARCH = "/api/v2/persons/search"
 
@@ -26,27 +34,6 @@ def show_buttons(answer: dict[str, Any]) -> list[dict[str, Any]]:
         for block in answer["blocks"]
         if block.get("accessory", {}).get("action_id") == "show_person"
     ]
-
-
-def block_actions(slack: SlackSender, response_name: str, action: dict[str, Any]) -> dict:
-    """A `block_actions` payload for a click in an ephemeral message, as Slack sends it."""
-    return {
-        "type": "block_actions",
-        "user": {"id": "W111", "username": "jane", "name": "jane", "team_id": "T111"},
-        "api_app_id": "A111",
-        "token": "verification-token",
-        "container": {
-            "type": "message",
-            "message_ts": "1548261231.000200",
-            "channel_id": "C111",
-            "is_ephemeral": True,
-        },
-        "trigger_id": "111.222.abc",
-        "team": {"id": "T111", "domain": "acme"},
-        "channel": {"id": "C111", "name": "general"},
-        "response_url": slack.slack.response_url(response_name),
-        "actions": [{"block_id": "row", "action_ts": "1548261241.000100", **action}],
-    }
 
 
 def click(slack: SlackSender, response_name: str, **action: Any) -> int:
@@ -116,20 +103,7 @@ def test_a_button_replaces_the_pick_list_with_the_card(slack: SlackSender) -> No
     assert "https://acme.pipedrive.com/person/202" in card
 
 
-@pytest.mark.parametrize(
-    "action",
-    [
-        {"value": "abc"},
-        {"value": "-1"},
-        {"value": "0"},
-        {"value": "99999999999999999999"},
-        {"value": "1 OR 1=1"},
-        {"value": ""},
-        {"value": "<!channel>"},
-        {},
-    ],
-    ids=json.dumps,
-)
+@pytest.mark.parametrize("action", TAMPERED_VALUES, ids=json.dumps)
 def test_a_tampered_button_gets_a_clear_answer_and_no_lookup(
     slack: SlackSender, standins: StandIns, action: dict[str, str]
 ) -> None:

@@ -16,6 +16,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.channels import ChannelDirectory
 from bot.dependencies import Dependencies
 from bot.inflight import InFlight
 from bot.listeners import register_listeners
@@ -23,6 +24,7 @@ from bot.people import PeopleService
 from bot.pipedrive import Person, PipedriveClient
 from bot.search import PeopleSearch
 from bot.standins import SlackStandIn
+from bot.unfurl_detail import UnfurlDetails, UnfurlPolicy
 
 SECRET = "unit-signing-secret"
 
@@ -46,15 +48,14 @@ async def slack() -> AsyncIterator[SlackStandIn]:
 async def app(slack: SlackStandIn) -> AsyncIterator[tuple[AsyncApp, InFlight]]:
     client = PipedriveClient(origin="http://127.0.0.1:9", api_token=SecretStr("unused"))
     in_flight = InFlight()
-    bolt = AsyncApp(
-        client=AsyncWebClient(token=slack.bot_token, base_url=slack.api_url),
-        signing_secret=SECRET,
-    )
+    web = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url)
+    bolt = AsyncApp(client=web, signing_secret=SECRET)
     deps = Dependencies(
         people=BrokenPeople(client),
         search=PeopleSearch(client),
         company_domain="acme",
         in_flight=in_flight,
+        unfurl_details=UnfurlDetails(UnfurlPolicy(), ChannelDirectory(web)),
     )
     register_listeners(bolt, deps)
     yield bolt, in_flight
@@ -129,8 +130,9 @@ async def test_a_bug_in_one_unfurl_does_not_crash_the_app(
     assert any("not unfurled" in r.getMessage() for r in caplog.records)
 
 
-async def test_a_bug_behind_a_pick_list_button_answers_beside_the_list(
-    app: tuple[AsyncApp, InFlight], slack: SlackStandIn
+@pytest.mark.parametrize("action_id", ["show_person", "share_person", "refresh_person"])
+async def test_a_bug_behind_a_button_answers_beside_its_message(
+    app: tuple[AsyncApp, InFlight], slack: SlackStandIn, action_id: str
 ) -> None:
     bolt, in_flight = app
     payload = {
@@ -139,7 +141,7 @@ async def test_a_bug_behind_a_pick_list_button_answers_beside_the_list(
         "team": {"id": "T1"},
         "container": {"type": "message", "is_ephemeral": True},
         "response_url": slack.response_url("button-bug"),
-        "actions": [{"type": "button", "action_id": "show_person", "block_id": "b", "value": "1"}],
+        "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": "1"}],
     }
     body = urlencode({"payload": json.dumps(payload)})
     response = await bolt.async_dispatch(

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
+from blocks import OPEN_ACTION_ID
+
 from ...dependencies import Dependencies
 from ...logs import logged_request
 
 
 def register(app: AsyncApp, deps: Dependencies) -> None:
     async def open_in_pipedrive(ack: AsyncAck) -> None:
-        async with logged_request("action", "open_in_pipedrive"):
+        async with logged_request("action", OPEN_ACTION_ID):
             await ack()
 
-    app.action("open_in_pipedrive")(open_in_pipedrive)
+    app.action(OPEN_ACTION_ID)(open_in_pipedrive)

@@ -6,9 +6,10 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
-from blocks import Message, invalid_input_message, unexpected_error_message, usage_message
+from blocks import invalid_input_message, unexpected_error_message, usage_message
 
 from ...answers import person_answer, search_answer
+from ...delivery import answer_privately
 from ...dependencies import Dependencies
 from ...links import Help, PersonId, Unrecognised, parse_person_query
 from ...logs import logged_request
@@ -51,12 +52,11 @@ def register(app: AsyncApp, deps: Dependencies) -> None:
                         reference=request.request_id,
                     )
             except Exception:
-                await _send(respond, unexpected_error_message(request.request_id))
+                reference = request.request_id
+                await answer_privately(
+                    respond, unexpected_error_message(reference), reference=reference
+                )
                 raise
-            await _send(respond, message)
+            await answer_privately(respond, message, reference=request.request_id)
 
     app.command("/person")(person_command)
-
-
-async def _send(respond: AsyncRespond, message: Message) -> None:
-    await respond(response_type="ephemeral", replace_original=False, **message.as_kwargs())

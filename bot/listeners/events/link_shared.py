@@ -1,4 +1,8 @@
-"""`link_shared`: unfurl pasted Pipedrive person links into person cards."""
+"""`link_shared`: unfurl pasted Pipedrive person links into person cards.
+
+How much a card shows depends on the conversation (`UNFURL_*` settings, Slack Connect); with
+unfurls off, or outside the allowed channels, nothing is read from Pipedrive or Slack.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,10 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from blocks import person_card
+from blocks import CardDetail, person_card
+from blocks.kit import Block
 
+from ...delivery import unfurl_with
 from ...dependencies import Dependencies
 from ...links import parse_person_link
 from ...logs import logged_request
@@ -20,6 +26,11 @@ log = logging.getLogger(__name__)
 
 # Slack sends up to 5 links per event; more person cards than that would flood a conversation.
 MAX_UNFURLS = 5
+_OUTCOMES = {
+    "sent": "unfurled",
+    "sent_without_pictures": "unfurled_without_pictures",
+    "refused": "unfurl_refused",
+}
 
 
 def register(app: AsyncApp, deps: Dependencies) -> None:
@@ -31,16 +42,26 @@ def register(app: AsyncApp, deps: Dependencies) -> None:
             if not wanted:
                 request.outcome = "no_person_links"
                 return
+            detail = await deps.unfurl_details.for_channel(str(event.get("channel", "")))
+            if detail is None:
+                request.outcome = "unfurls_off"
+                return
+            request.details["detail"] = detail
             cards = await asyncio.gather(
-                *(_card(deps, person_id, request.request_id) for person_id in wanted.values())
+                *(
+                    _card(deps, person_id, detail, request.request_id)
+                    for person_id in wanted.values()
+                )
             )
             unfurls = {url: card for url, card in zip(wanted, cards, strict=True) if card}
             request.details["unfurled"] = len(unfurls)
             if not unfurls:
                 request.outcome = "nothing_to_unfurl"
                 return
-            await client.chat_unfurl(unfurls=unfurls, **unfurl_target(event))
-            request.outcome = "unfurled"
+            delivery = await unfurl_with(
+                client, unfurls, unfurl_target(event), reference=request.request_id
+            )
+            request.outcome = _OUTCOMES[delivery]
 
     app.event("link_shared")(unfurl_person_links)
 
@@ -67,10 +88,12 @@ def unfurl_target(event: dict[str, Any]) -> dict[str, Any]:
     return {"channel": str(event.get("channel", "")), "ts": str(event.get("message_ts", ""))}
 
 
-async def _card(deps: Dependencies, person_id: int, reference: str) -> dict[str, Any] | None:
+async def _card(
+    deps: Dependencies, person_id: int, detail: CardDetail, reference: str
+) -> list[Block] | None:
     try:
         person = await deps.people.person_card(person_id)
-        return {"blocks": person_card(person, company_domain=deps.company_domain)}
+        return person_card(person, company_domain=deps.company_domain, detail=detail)
     except PipedriveError as error:
         log.info("request_id=%s person %s not unfurled: %s", reference, person_id, error)
     except Exception:
