@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from aiohttp import web
+from aiohttp import WSMsgType, web
 
 from .serving import LoopbackServer
 
 RESPONSE_PATH = "/response/"
+SOCKET_PATH = "/socket-mode"
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,15 @@ class SlackCall:
 class SlackStandIn(LoopbackServer):
     """Point `SLACK_API_URL` at `api_url`; give commands a `response_url(...)` on this server."""
 
-    def __init__(self, *, bot_token: str = "xoxb-demo", team: str = "Demo") -> None:
+    def __init__(
+        self, *, bot_token: str = "xoxb-demo", app_token: str = "xapp-demo", team: str = "Demo"
+    ) -> None:
         super().__init__()
         self.bot_token = bot_token
+        self.app_token = app_token
+        # Socket Mode: connections the app opened, and the acks it sent back through them.
+        self.sockets: list[web.WebSocketResponse] = []
+        self.socket_acks: list[dict[str, Any]] = []
         self.team = team
         self.calls: list[SlackCall] = []
         self.external_channels: set[str] = set()
@@ -59,6 +66,7 @@ class SlackStandIn(LoopbackServer):
             # slack_sdk reads some methods (conversations.info) with GET and query parameters.
             web.get("/api/{method}", self._web_api),
             web.post(RESPONSE_PATH + "{name}", self._response_url),
+            web.get(SOCKET_PATH, self._socket),
         ]
 
     def calls_to(self, method: str) -> list[SlackCall]:
@@ -80,9 +88,39 @@ class SlackStandIn(LoopbackServer):
         method = request.match_info["method"]
         body = await _body(request)
         self.calls.append(SlackCall(method, body, request.path, dict(request.headers)))
-        if request.headers.get("Authorization") != f"Bearer {self.bot_token}":
+        # Socket Mode connections are opened with the app-level token, everything else the bot's.
+        token = self.app_token if method == "apps.connections.open" else self.bot_token
+        if request.headers.get("Authorization") != f"Bearer {token}":
             return web.json_response({"ok": False, "error": "invalid_auth"})
+        if method == "apps.connections.open":
+            return web.json_response(
+                {"ok": True, "url": f"ws://127.0.0.1:{self.port}{SOCKET_PATH}"}
+            )
         return web.json_response(self._answer(method, body))
+
+    async def push(self, envelope_type: str, payload: dict[str, Any], envelope_id: str) -> None:
+        """Send an envelope (`slash_commands`, `events_api`, `interactive`) over Socket Mode."""
+        envelope = {
+            "envelope_id": envelope_id,
+            "type": envelope_type,
+            "payload": payload,
+            "accepts_response_payload": envelope_type != "events_api",
+        }
+        for socket in self.sockets:
+            await socket.send_json(envelope)
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse(autoping=True)
+        await socket.prepare(request)
+        self.sockets.append(socket)
+        await socket.send_json({"type": "hello", "num_connections": 1})
+        try:
+            async for message in socket:
+                if message.type == WSMsgType.TEXT:
+                    self.socket_acks.append(json.loads(message.data))
+        finally:
+            self.sockets.remove(socket)
+        return socket
 
     def _answer(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":

@@ -34,6 +34,7 @@ RUN_DIR = Path(tempfile.mkdtemp(prefix="bot-e2e-"))
 
 SIGNING_SECRET = "e2e-signing-secret-0123456789abcdef"
 BOT_TOKEN = "xoxb-e2e-bot-token-0123456789"
+APP_TOKEN = "xapp-e2e-app-token-0123456789"
 PIPEDRIVE_TOKEN = "e2e-pipedrive-token-0123456789"
 COMPANY = "acme"
 
@@ -59,7 +60,7 @@ class StandIns:
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.pipedrive = PipedriveStandIn(token=PIPEDRIVE_TOKEN)
-        self.slack = SlackStandIn(bot_token=BOT_TOKEN)
+        self.slack = SlackStandIn(bot_token=BOT_TOKEN, app_token=APP_TOKEN)
 
     def start(self) -> None:
         self._thread.start()
@@ -144,21 +145,25 @@ class AppProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> AppProcess:
+    def start(self, ready: Callable[[], bool] | None = None) -> AppProcess:
+        """Start, and wait until `ready()` (by default: until `/healthz` answers 200)."""
         self.process = subprocess.Popen(
             self.command, cwd=RUN_DIR, env=self.env, stdout=self._log, stderr=self._log
         )
 
         def healthy() -> bool:
-            assert self.process is not None
-            if self.process.poll() is not None:
-                raise AssertionError(f"app exited at start-up:\n{self.log()}")
             try:
                 return httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200
             except httpx.TransportError:
                 return False
 
-        wait_for(healthy, timeout=30, what="the app's /healthz")
+        def started() -> bool:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise AssertionError(f"app exited at start-up:\n{self.log()}")
+            return (ready or healthy)()
+
+        wait_for(started, timeout=30, what="the app to be ready")
         return self
 
     def terminate(self, timeout: float = 40) -> int:
