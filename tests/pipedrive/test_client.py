@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -26,15 +26,13 @@ from bot.pipedrive import (
 from bot.pipedrive.client import (
     DEFAULT_RETRY_AFTER,
     ApiTokenAuth,
-    RetryPolicy,
     retry_after_seconds,
 )
 from bot.standins import PipedriveStandIn
 
+from .clients import TOKEN, client_for
 from .examples import read_fixture
 
-ORIGIN = "https://acme.pipedrive.com"
-TOKEN = "0123456789abcdef-secret-token-value"
 ERRORS: dict[str, Any] = read_fixture("error-responses.json")
 
 Call = Callable[[PipedriveClient], Awaitable[object]]
@@ -42,32 +40,6 @@ Call = Callable[[PipedriveClient], Awaitable[object]]
 
 def error_body(name: str) -> Any:
     return ERRORS[name]["body"]
-
-
-def client_for(
-    version: ApiVersion = "v2", *, origin: str = ORIGIN, token: str = TOKEN, **kwargs: Any
-) -> PipedriveClient:
-    # One try each: these tests are about how one answer maps (test_retries.py tries again).
-    kwargs.setdefault("retry", RetryPolicy(attempts=1))
-    return PipedriveClient(origin=origin, api_token=SecretStr(token), api_version=version, **kwargs)
-
-
-@pytest.fixture
-def api() -> Iterator[respx.MockRouter]:
-    with respx.mock(base_url=ORIGIN, assert_all_called=False) as router:
-        yield router
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[PipedriveClient]:
-    async with client_for("v2") as pipedrive:
-        yield pipedrive
-
-
-@pytest.fixture
-async def v1_client() -> AsyncIterator[PipedriveClient]:
-    async with client_for("v1") as pipedrive:
-        yield pipedrive
 
 
 def ok(data: Any) -> httpx.Response:

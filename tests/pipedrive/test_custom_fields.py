@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import AsyncIterator, Iterator
 from datetime import date, time
 from decimal import Decimal
 from typing import Any
@@ -13,10 +12,9 @@ import pytest
 import respx
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pydantic import SecretStr
 
 from bot.pipedrive import PipedriveClient
-from bot.pipedrive.client import FIELDS_PAGE_LIMIT, ApiVersion
+from bot.pipedrive.client import FIELDS_PAGE_LIMIT
 from bot.pipedrive.custom_fields import decode_custom_fields, decode_value, unknown_keys
 from bot.pipedrive.models import (
     BooleanValue,
@@ -36,7 +34,6 @@ from bot.pipedrive.wire_v1 import V1Person
 
 from .examples import read_fixture
 
-ORIGIN = "https://acme.pipedrive.com"
 VALUES: dict[str, Any] = read_fixture("custom-field-values.json")
 KEY: str = VALUES["key"]
 SHAPES: dict[str, dict[str, Any]] = VALUES["types"]
@@ -46,28 +43,6 @@ RENDERED_TYPES = [
     "time", "timerange", "enum", "set", "address", "monetary", "user", "org", "people",
 ]  # fmt: skip
 OPTIONS = {"123": "Gold", "456": "Silver"}
-
-
-@pytest.fixture
-def api() -> Iterator[respx.MockRouter]:
-    with respx.mock(base_url=ORIGIN, assert_all_called=False) as router:
-        yield router
-
-
-def client_for(version: ApiVersion) -> PipedriveClient:
-    return PipedriveClient(origin=ORIGIN, api_token=SecretStr("token"), api_version=version)
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[PipedriveClient]:
-    async with client_for("v2") as pipedrive:
-        yield pipedrive
-
-
-@pytest.fixture
-async def v1_client() -> AsyncIterator[PipedriveClient]:
-    async with client_for("v1") as pipedrive:
-        yield pipedrive
 
 
 def definition(

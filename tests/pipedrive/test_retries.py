@@ -14,9 +14,9 @@ from bot.pipedrive import PipedriveClient, PipedriveRateLimited, PipedriveUnavai
 from bot.pipedrive.client import RetryPolicy
 from bot.pipedrive.pacing import RequestPacer, deadline_at, time_left
 
+from .clients import ORIGIN
 from .examples import read_fixture
 
-ORIGIN = "https://acme.pipedrive.com"
 PATH = "/api/v1/users/123"
 FAST = RetryPolicy(first_backoff=0.001, max_backoff=0.002)
 
@@ -27,12 +27,6 @@ def user_ok() -> httpx.Response:
 
 def status(code: int, **headers: str) -> httpx.Response:
     return httpx.Response(code, json={"success": False, "error": "x"}, headers=headers)
-
-
-@pytest.fixture
-def api() -> respx.MockRouter:
-    with respx.mock(base_url=ORIGIN, assert_all_called=False) as router:
-        yield router
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ example bodies, odd bodies, and the stand-in's search over its records."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -12,7 +12,6 @@ import pytest
 import respx
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pydantic import SecretStr
 
 from bot.pipedrive import (
     ApiVersion,
@@ -26,24 +25,13 @@ from bot.pipedrive import (
 from bot.pipedrive.wire_search import WirePersonSearch
 from bot.standins import PipedriveStandIn
 
+from .clients import ORIGIN, TOKEN, client_for
 from .examples import read_fixture
 
-ORIGIN = "https://acme.pipedrive.com"
-TOKEN = "0123456789abcdef-secret-token-value"
 FIXTURE = {"v1": "v1_GET_persons_search_200.json", "v2": "v2_GET_persons_search_200.json"}
 JANE_DOE = SearchHit(
     id=1, name="Jane Doe", organization_name="Organization name", primary_email="jane@pipedrive.com"
 )
-
-
-@pytest.fixture
-def api() -> Iterator[respx.MockRouter]:
-    with respx.mock(base_url=ORIGIN, assert_all_called=False) as router:
-        yield router
-
-
-def client_for(version: ApiVersion, origin: str = ORIGIN, token: str = TOKEN) -> PipedriveClient:
-    return PipedriveClient(origin=origin, api_token=SecretStr(token), api_version=version)
 
 
 @pytest.fixture(params=["v1", "v2"])
@@ -249,7 +237,7 @@ async def standin() -> AsyncIterator[PipedriveStandIn]:
 async def test_the_stand_in_searches_its_own_persons(
     standin: PipedriveStandIn, version: ApiVersion, term: str, exact: bool, ids: list[int]
 ) -> None:
-    async with client_for(version, standin.url, standin.token) as client:
+    async with client_for(version, origin=standin.url, token=standin.token) as client:
         hits = await client.search_persons(term, exact=exact)
     assert [hit.id for hit in hits] == ids
 
@@ -281,7 +269,7 @@ async def test_the_stand_in_refuses_a_short_term_and_skips_deleted_persons(
         "/api/v2/persons/78",
         {"success": True, "data": {"id": 78, "name": "Jo", "is_deleted": True}},
     )
-    async with client_for("v2", standin.url, standin.token) as client:
+    async with client_for("v2", origin=standin.url, token=standin.token) as client:
         assert [hit.id for hit in await client.search_persons("Jo", exact=False)] == [77]
         with pytest.raises(PipedriveError, match="HTTP 400"):
             await client.search_persons("J", exact=False)
