@@ -10,6 +10,7 @@ from .text import unescape
 
 # A mrkdwn token: <target> or <target|label>; data is escaped, so it holds no bare < or >.
 _TOKEN = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
+_BOLD = re.compile(r"\*([^*\n]+)\*")
 
 
 def preview(blocks: list[Block]) -> str:
@@ -34,9 +35,10 @@ def _block_lines(block: Block) -> list[str]:
 
 
 def _section_lines(block: Block) -> list[str]:
-    lines = _readable(block["text"]["text"]).splitlines() if "text" in block else []
+    text = _readable(block["text"]["text"]) if "text" in block else ""
+    lines = [_unbold(line) for line in text.splitlines()]
     for field in block.get("fields", []):
-        lines.extend(_field_lines(field["text"]))
+        lines.extend(_unbold(line) for line in _field_lines(field["text"]))
     if "accessory" in block:
         lines.append(_element_line(block["accessory"]))
     return lines
@@ -50,6 +52,11 @@ def _field_lines(text: str) -> list[str]:
     label = first[1:-1]
     indent = " " * (len(label) + 2)
     return [f"{label}: {values[0]}", *(indent + value for value in values[1:])]
+
+
+def _unbold(line: str) -> str:
+    """`*bold*` as bold's plain text: a terminal shows the words, not the markup."""
+    return _BOLD.sub(r"\1", line)
 
 
 def _element_line(element: dict[str, Any]) -> str:

@@ -39,7 +39,7 @@ def test_each_person_gets_a_row_and_a_show_button_carrying_only_the_id() -> None
     message = search_results_message([JANE, WILL], term="Smith", more=False)
     wording = checked(message)
     assert "2 people match “Smith”" in wording
-    assert "*Jane Smith* · Org Name · j@a.io" in wording
+    assert "Jane Smith · Org Name · j@a.io" in wording
     assert "Will Smith" in wording
     shown = buttons(message)
     assert [button["value"] for button in shown] == ["201", "1"]
