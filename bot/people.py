@@ -277,13 +277,17 @@ async def _gather_within(
     for task in pending:
         task.cancel()
     found: dict[str, Any] = {}
+    bugs: list[BaseException] = []
     for name, task in tasks.items():
         if task in pending:
             log.warning("person %s: %s skipped, out of time", person_id, name)
-        elif (error := task.exception()) is not None:
-            if not isinstance(error, PipedriveError):
-                raise error
+        elif (error := task.exception()) is None:
+            found[name] = task.result()
+        elif isinstance(error, PipedriveError):
             log.warning("person %s: %s skipped: %s", person_id, name, error)
         else:
-            found[name] = task.result()
+            bugs.append(error)  # every task's error is looked at, so none goes unreported
+    if bugs:
+        # A bug is not a Pipedrive outage: it must not be hidden as a card with a gap.
+        raise bugs[0]
     return found
