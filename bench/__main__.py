@@ -306,7 +306,8 @@ def table(project: Figures, floor: Figures) -> str:
     for label, attribute, unit in ROWS:
         mine, base = getattr(project, attribute), getattr(floor, attribute)
         ratio = f"{mine / base:.2f}" if base else "–"
-        lines.append(f"| {label} | {mine:.1f} {unit} | {base:.1f} {unit} | {ratio} |")
+        digits = 1 if unit else 2  # requests per card are fractions of one
+        lines.append(f"| {label} | {mine:.{digits}f} {unit} | {base:.{digits}f} {unit} | {ratio} |")
     lines.append(
         f"| answered / sent (worst round) | {project.answered} / {project.sent} "
         f"| {floor.answered} / {floor.sent} | |"
