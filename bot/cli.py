@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import signal
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -63,6 +64,8 @@ async def print_card(args: argparse.Namespace) -> int:
 
 
 def card_main(argv: list[str]) -> int:
+    # Piped into `head`, stop quietly when the reader has had enough, as other tools do.
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     parser = argparse.ArgumentParser(
         prog="python -m bot card", description="Print a Pipedrive person's Slack card."
     )
