@@ -12,7 +12,7 @@ from bot.pipedrive.models import SearchHit
 
 from .kit import Block, button, context, section
 from .message import Message
-from .text import mrkdwn
+from .text import mrkdwn, one_line
 
 SHOW_PERSON_ACTION_ID = "show_person"
 ROWS_MAX = 10  # a pick list longer than this is no help; the search should be narrower
@@ -47,14 +47,10 @@ def search_results_message(hits: Sequence[SearchHit], *, term: str, more: bool) 
 
 
 def _row(hit: SearchHit) -> Block:
-    parts = [f"*{mrkdwn(_one_line(hit.name) or f'Person {hit.id}', NAME_MAX)}*"]
-    if organization := _one_line(hit.organization_name):
+    parts = [f"*{mrkdwn(one_line(hit.name) or f'Person {hit.id}', NAME_MAX)}*"]
+    if organization := one_line(hit.organization_name):
         parts.append(mrkdwn(organization, ORGANIZATION_MAX))
-    if email := _one_line(hit.primary_email):
+    if email := one_line(hit.primary_email):
         parts.append(mrkdwn(email, EMAIL_MAX))
     show = button("Show", action_id=SHOW_PERSON_ACTION_ID, value=str(hit.id))
     return section(SEPARATOR.join(parts), accessory=show)
-
-
-def _one_line(raw: str | None) -> str:
-    return " ".join(raw.split()) if raw else ""

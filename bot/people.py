@@ -30,12 +30,11 @@ from .pipedrive import (
     Picture,
     PipedriveClient,
     PipedriveError,
-    PipedriveUnavailable,
     User,
 )
 from .pipedrive.custom_fields import decode_custom_fields, is_empty, unknown_keys
 from .pipedrive.models import CustomField, FieldDefinition, ReferenceValue
-from .pipedrive.pacing import deadline_at
+from .pipedrive.pacing import answer_within
 
 log = logging.getLogger(__name__)
 
@@ -126,19 +125,11 @@ class PeopleService:
         Raises `PersonNotFound` and the other `PipedriveError`s when the person cannot be read,
         `PipedriveUnavailable` when the budget runs out before it is.
         """
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.card_budget
-        related_deadline = deadline - RELATED_READS_MARGIN
-        try:
-            async with asyncio.timeout_at(deadline):
-                with deadline_at(related_deadline):
-                    return await self._cards.get(
-                        person_id, lambda: self._assemble(person_id, related_deadline), fresh=fresh
-                    )
-        except TimeoutError:
-            raise PipedriveUnavailable(
-                f"person {person_id}: no answer within {self.card_budget:g} s"
-            ) from None
+        what = f"person {person_id}"
+        async with answer_within(self.card_budget, what, margin=RELATED_READS_MARGIN) as deadline:
+            return await self._cards.get(
+                person_id, lambda: self._assemble(person_id, deadline), fresh=fresh
+            )
 
     async def _assemble(self, person_id: int, deadline: float) -> Person:
         person = await self._person_reads.load(person_id)

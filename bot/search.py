@@ -7,12 +7,11 @@ once.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 
 from .cache import AsyncTTLCache
-from .pipedrive import PipedriveClient, PipedriveUnavailable, SearchHit
-from .pipedrive.pacing import deadline_at
+from .pipedrive import PipedriveClient, SearchHit
+from .pipedrive.pacing import answer_within
 
 # A pick list shows this many persons; one more is asked for to know whether there are more.
 SEARCH_SHOWN = 10
@@ -45,15 +44,10 @@ class PeopleSearch:
         Raises the `PipedriveError`s of the client; `PipedriveUnavailable` when the budget runs
         out first.
         """
-        deadline = asyncio.get_running_loop().time() + self.budget
         # Pipedrive's search is not case sensitive, so neither is the cache.
         key = (term.casefold(), exact)
-        try:
-            async with asyncio.timeout_at(deadline):
-                with deadline_at(deadline):
-                    return await self._results.get(key, lambda: self._search(term, exact))
-        except TimeoutError:
-            raise PipedriveUnavailable(f"search: no answer within {self.budget:g} s") from None
+        async with answer_within(self.budget, "search"):
+            return await self._results.get(key, lambda: self._search(term, exact))
 
     async def _search(self, term: str, exact: bool) -> SearchResults:
         hits = await self._client.search_persons(term, exact=exact, limit=SEARCH_SHOWN + 1)

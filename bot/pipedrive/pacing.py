@@ -10,17 +10,33 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 
-from .errors import PipedriveRateLimited
+from .errors import PipedriveRateLimited, PipedriveUnavailable
 
 BURST_WINDOW_SECONDS = 2.0
 # Searches have their own, tighter limit: 10 per 2 s.
 SEARCH_BURST_LIMIT = 10
 
 _deadline: ContextVar[float | None] = ContextVar("pipedrive_deadline", default=None)
+
+
+@asynccontextmanager
+async def answer_within(seconds: float, what: str, *, margin: float = 0.0) -> AsyncIterator[float]:
+    """The block must finish within `seconds`, or `PipedriveUnavailable` says so.
+
+    Requests made in it must be done `margin` seconds earlier, so that what they leave out can
+    still be answered in time; yields that deadline (loop time).
+    """
+    requests_deadline = asyncio.get_running_loop().time() + seconds - margin
+    try:
+        async with asyncio.timeout_at(requests_deadline + margin):
+            with deadline_at(requests_deadline):
+                yield requests_deadline
+    except TimeoutError:
+        raise PipedriveUnavailable(f"{what}: no answer within {seconds:g} s") from None
 
 
 @contextmanager
