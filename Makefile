@@ -20,7 +20,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy bot blocks bench
+	$(BIN)/mypy bot blocks devkit bench
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest

@@ -30,9 +30,8 @@ import httpx
 from slack_sdk.signature import SignatureVerifier
 
 from bot.config import PipedriveSettings
-from bot.standins import PipedriveStandIn, SlackStandIn
-from bot.standins.slack import SlackCall
-from tests.e2e.harness import (
+from devkit import PipedriveStandIn, SlackStandIn
+from devkit.harness import (
     BOT_TOKEN,
     COMPANY,
     PIPEDRIVE_TOKEN,
@@ -41,6 +40,7 @@ from tests.e2e.harness import (
     AppProcess,
     app_environment_for,
 )
+from devkit.slack import SlackCall
 
 HERE = Path(__file__).resolve().parent
 

@@ -22,7 +22,6 @@ from .person_card import (
     OPEN_ACTION_ID,
     REFRESH_ACTION_ID,
     SHARE_ACTION_ID,
-    CardDetail,
     person_card,
     person_card_text,
 )
@@ -36,7 +35,6 @@ __all__ = [
     "REFRESH_ACTION_ID",
     "SHARE_ACTION_ID",
     "SHOW_PERSON_ACTION_ID",
-    "CardDetail",
     "Message",
     "auth_failed_message",
     "builder_url",

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Literal
 
-from bot.pipedrive.models import (
+from bot.domain import (
     BooleanValue,
     CustomField,
     DateValue,

@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlsplit
 
-from bot.pipedrive.models import Activity, Contact, Person
+from bot.domain import Activity, CardDetail, Contact, Person
 
 from .custom_fields import details_blocks
 from .kit import Block, actions, button, context, header, image, link_button, section
@@ -39,9 +39,6 @@ REFRESH_ACTION_ID = "refresh_person"
 # Slack's user ids ("U…", or "W…" on Enterprise Grid): the only shape a mention is built from.
 _USER_ID = re.compile(r"[UW][A-Z0-9]{2,30}")
 _URL_CHARS = re.compile(r"[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]+")  # RFC 3986, already encoded
-
-
-CardDetail = Literal["full", "compact"]
 
 
 def person_card(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.pipedrive.models import SearchHit
+from bot.domain import SearchHit
 
 from .kit import Block, button, context, section
 from .message import Message

@@ -7,7 +7,7 @@ import sys
 
 from pydantic import ValidationError
 
-from .config import Settings, settings_errors
+from bot.config import Settings, settings_errors
 
 USAGE = "usage: python -m bot [serve | card <person id> [--demo] | check]"
 
@@ -15,7 +15,7 @@ USAGE = "usage: python -m bot [serve | card <person id> [--demo] | check]"
 def main(argv: list[str]) -> int:
     command, rest = (argv[0], argv[1:]) if argv else ("serve", [])
     if command == "card":
-        from .cli import card_main
+        from bot.cli import card_main
 
         return card_main(rest)
     if command not in ("serve", "check") or rest:
@@ -29,11 +29,11 @@ def main(argv: list[str]) -> int:
         print("See .env.example and the README's Configuration section.", file=sys.stderr)
         return 2
     if command == "check":
-        from .check import check
+        from bot.check import check
 
         return asyncio.run(check(settings))
-    from .logs import configure_logging
-    from .server import serve
+    from bot.logs import configure_logging
+    from bot.slack.server import serve
 
     configure_logging(settings.log_level, secrets=_secrets(settings))
     asyncio.run(serve(settings))

@@ -8,9 +8,10 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from .config import Settings
-from .pipedrive import (
+from bot.config import Settings
+from bot.pipedrive import (
     PipedriveAuthError,
+    PipedriveClient,
     PipedriveError,
     PipedriveForbidden,
     PipedriveUnavailable,
@@ -51,7 +52,7 @@ async def check_slack(settings: Settings) -> tuple[bool, str]:
 
 async def check_pipedrive(settings: Settings) -> tuple[bool, str]:
     domain = settings.pipedrive_company_domain
-    async with settings.pipedrive_client() as client:
+    async with PipedriveClient.from_settings(settings) as client:
         try:
             me = await client.current_user()
         except PipedriveAuthError:

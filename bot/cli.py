@@ -14,11 +14,10 @@ from typing import Any
 from pydantic import SecretStr, ValidationError
 
 from blocks import builder_url, failure_message, person_card, preview
-
-from .config import PipedriveSettings, settings_errors
-from .people import PeopleService
-from .pipedrive import PipedriveError
-from .standins import PipedriveStandIn
+from bot.cards.service import PeopleService
+from bot.config import PipedriveSettings, settings_errors
+from bot.pipedrive import PipedriveClient, PipedriveError
+from devkit import PipedriveStandIn
 
 DEMO_DOMAIN = "acme"
 
@@ -46,7 +45,10 @@ async def settings_for_card(args: argparse.Namespace) -> AsyncIterator[Pipedrive
 
 
 async def print_card(args: argparse.Namespace) -> int:
-    async with settings_for_card(args) as settings, settings.pipedrive_client() as client:
+    async with (
+        settings_for_card(args) as settings,
+        PipedriveClient.from_settings(settings) as client,
+    ):
         company_domain = settings.pipedrive_company_domain
         try:
             person = await PeopleService.from_settings(client, settings).person_card(args.person_id)

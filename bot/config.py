@@ -8,10 +8,15 @@ from typing import Literal
 from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from .channels import is_channel_id
-from .pipedrive import PipedriveClient
-
 _SUBDOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+# Public and Slack Connect channels C…, private channels G… (older ones), direct messages D….
+_CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,30}")
+# What `link_shared` says for a link typed in the message composer, before there is a message.
+COMPOSER = "COMPOSER"
+
+
+def is_channel_id(value: str) -> bool:
+    return value != COMPOSER and _CHANNEL_ID.fullmatch(value) is not None
 
 
 class PipedriveSettings(BaseSettings):
@@ -54,15 +59,6 @@ class PipedriveSettings(BaseSettings):
         if not value.get_secret_value().strip():
             raise ValueError("must not be empty")
         return value
-
-    def pipedrive_client(self) -> PipedriveClient:
-        """The process's one Pipedrive client, as these settings describe it."""
-        return PipedriveClient(
-            origin=self.pipedrive_origin,
-            api_token=self.pipedrive_api_token,
-            api_version=self.pipedrive_api_version,
-            burst_limit=self.pipedrive_burst_limit,
-        )
 
     @property
     def person_card_field_choice(self) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from jsonschema.protocols import Validator
 
-from bot.server import EVENTS_PATH
+from bot.slack.server import EVENTS_PATH
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST_PATH = ROOT / "manifest.yml"

@@ -1,16 +1,6 @@
 """Async Pipedrive client: typed errors and the domain model, nothing Slack."""
 
-from .client import ApiTokenAuth, ApiVersion, CurrentUser, PipedriveClient
-from .errors import (
-    PersonNotFound,
-    PipedriveAuthError,
-    PipedriveError,
-    PipedriveForbidden,
-    PipedriveNotFound,
-    PipedriveRateLimited,
-    PipedriveUnavailable,
-)
-from .models import (
+from bot.domain import (
     Activity,
     ActivityCounts,
     Contact,
@@ -20,6 +10,16 @@ from .models import (
     Picture,
     SearchHit,
     User,
+)
+from bot.pipedrive.client import ApiTokenAuth, ApiVersion, CurrentUser, PipedriveClient
+from bot.pipedrive.errors import (
+    PersonNotFound,
+    PipedriveAuthError,
+    PipedriveError,
+    PipedriveForbidden,
+    PipedriveNotFound,
+    PipedriveRateLimited,
+    PipedriveUnavailable,
 )
 
 __all__ = [

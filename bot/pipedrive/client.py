@@ -18,7 +18,9 @@ from typing import Any, Literal, Self, TypeVar
 import httpx
 from pydantic import SecretStr, ValidationError
 
-from .errors import (
+from bot.config import PipedriveSettings
+from bot.domain import Activity, FieldDefinition, Organization, Person, Picture, SearchHit, User
+from bot.pipedrive.errors import (
     PersonNotFound,
     PipedriveAuthError,
     PipedriveError,
@@ -27,12 +29,18 @@ from .errors import (
     PipedriveRateLimited,
     PipedriveUnavailable,
 )
-from .models import Activity, FieldDefinition, Organization, Person, Picture, SearchHit, User
-from .pacing import SEARCH_BURST_LIMIT, RequestPacer, time_left
-from .wire import LooseStr, WireActivity, WireActivityTypes, WireModel, WireUser, valid_items
-from .wire_search import WirePersonSearch
-from .wire_v1 import V1Organization, V1Person, V1PersonFieldsPage
-from .wire_v2 import (
+from bot.pipedrive.pacing import SEARCH_BURST_LIMIT, RequestPacer, time_left
+from bot.pipedrive.wire import (
+    LooseStr,
+    WireActivity,
+    WireActivityTypes,
+    WireModel,
+    WireUser,
+    valid_items,
+)
+from bot.pipedrive.wire_search import WirePersonSearch
+from bot.pipedrive.wire_v1 import V1Organization, V1Person, V1PersonFieldsPage
+from bot.pipedrive.wire_v2 import (
     PERSON_INCLUDE_FIELDS,
     V2Organization,
     V2Person,
@@ -133,6 +141,16 @@ class PipedriveClient:
             timeout=timeout,
             limits=limits,
             transport=transport,
+        )
+
+    @classmethod
+    def from_settings(cls, settings: PipedriveSettings) -> PipedriveClient:
+        """The process's one Pipedrive client, as the settings describe it."""
+        return cls(
+            origin=settings.pipedrive_origin,
+            api_token=settings.pipedrive_api_token,
+            api_version=settings.pipedrive_api_version,
+            burst_limit=settings.pipedrive_burst_limit,
         )
 
     def __repr__(self) -> str:

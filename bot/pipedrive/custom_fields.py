@@ -17,7 +17,7 @@ from datetime import date, time
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
-from .models import (
+from bot.domain import (
     BooleanValue,
     CustomField,
     DateValue,

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 
-from .errors import PipedriveRateLimited, PipedriveUnavailable
+from bot.pipedrive.errors import PipedriveRateLimited, PipedriveUnavailable
 
 BURST_WINDOW_SECONDS = 2.0
 # Searches have their own, tighter limit: 10 per 2 s.

@@ -13,7 +13,7 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, JsonValue, ValidationError
 
-from .models import Activity, ActivityCounts, Contact, DealCounts, User
+from bot.domain import Activity, ActivityCounts, Contact, DealCounts, User
 
 CUSTOM_FIELD_KEY = re.compile(r"^[0-9a-f]{40}$")
 # v1 keeps a custom field's parts at the person's root too: "{key}_currency", "{key}_until"...

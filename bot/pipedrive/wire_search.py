@@ -10,8 +10,8 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field
 
-from .models import SearchHit
-from .wire import LooseInt, LooseStr, WireModel
+from bot.domain import SearchHit
+from bot.pipedrive.wire import LooseInt, LooseStr, WireModel
 
 
 def _strings(value: Any) -> list[str]:

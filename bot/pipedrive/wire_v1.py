@@ -9,8 +9,8 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from .models import FieldDefinition, Organization, Person, Picture, User
-from .wire import (
+from bot.domain import FieldDefinition, Organization, Person, Picture, User
+from bot.pipedrive.wire import (
     CUSTOM_FIELD_KEY,
     CUSTOM_FIELD_PART_KEY,
     LooseBool,

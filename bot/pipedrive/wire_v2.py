@@ -9,8 +9,8 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field
 
-from .models import FieldDefinition, Organization, Person, Picture
-from .wire import (
+from bot.domain import FieldDefinition, Organization, Person, Picture
+from bot.pipedrive.wire import (
     LooseBool,
     LooseDateTime,
     LooseInt,

@@ -6,7 +6,7 @@ import json
 from datetime import date, time
 from pathlib import Path
 
-from bot.pipedrive.models import Activity, Person
+from bot.domain import Activity, Person
 from bot.pipedrive.wire_v1 import V1Person
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"

@@ -14,11 +14,10 @@ from blocks import (
     OPEN_ACTION_ID,
     REFRESH_ACTION_ID,
     SHARE_ACTION_ID,
-    CardDetail,
     person_card,
     person_card_text,
 )
-from bot.pipedrive.models import Contact, Organization, Person, Picture
+from bot.domain import CardDetail, Contact, Organization, Person, Picture
 from tests.blockkit import assert_no_injection, assert_valid_blocks
 from tests.blocks.seed import seed_person
 from tests.blocks.test_person_card import HOSTILE, NOW, persons

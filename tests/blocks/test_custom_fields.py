@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from blocks import person_card, person_card_text
 from blocks.custom_fields import FIELDS_SHOWN
-from bot.pipedrive.models import (
+from bot.domain import (
     Activity,
     BooleanValue,
     CustomField,

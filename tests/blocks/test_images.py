@@ -9,9 +9,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from blocks import CardDetail, has_images, person_card, without_images
+from blocks import has_images, person_card, without_images
 from blocks.kit import context, image, section
-from bot.pipedrive.models import Person, Picture
+from bot.domain import CardDetail, Person, Picture
 from tests.blockkit import assert_valid_blocks
 from tests.blocks.seed import seed_person
 from tests.blocks.test_person_card import NOW, persons

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from blocks import person_card, person_card_text, person_url
-from bot.pipedrive.models import (
+from bot.domain import (
     Activity,
     Contact,
     DealCounts,

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from .harness import AppProcess, SlackSender, StandIns, app_environment
+from devkit.harness import AppProcess, SlackSender, StandIns, app_environment
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from .harness import PIPEDRIVE_TOKEN, AppProcess, SlackSender, StandIns, all_text
+from devkit.harness import PIPEDRIVE_TOKEN, AppProcess, SlackSender, StandIns, all_text
 
 
 def test_person_1_answers_with_the_seed_card(slack: SlackSender) -> None:

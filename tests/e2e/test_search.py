@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from .harness import (
+from devkit.harness import (
     PIPEDRIVE_TOKEN,
     TAMPERED_VALUES,
     SlackSender,

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import httpx
 
-from .harness import (
+from devkit.harness import (
     BOT_TOKEN,
     PIPEDRIVE_TOKEN,
     SIGNING_SECRET,

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from .harness import AppProcess, SlackSender, StandIns
+from devkit.harness import AppProcess, SlackSender, StandIns
 
 
 def test_url_verification_echoes_the_challenge(slack: SlackSender) -> None:

@@ -6,7 +6,7 @@ import json
 
 import httpx
 
-from .harness import (
+from devkit.harness import (
     APP_TOKEN,
     FIXTURES,
     AppProcess,

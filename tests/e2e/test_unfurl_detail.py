@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from .harness import (
+from devkit.harness import (
     AppProcess,
     SlackSender,
     StandIns,

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from .harness import (
+from devkit.harness import (
     SlackSender,
     StandIns,
     all_text,

@@ -28,7 +28,7 @@ from bot.pipedrive.client import (
     ApiTokenAuth,
     retry_after_seconds,
 )
-from bot.standins import PipedriveStandIn
+from devkit import PipedriveStandIn
 
 from .clients import TOKEN, client_for
 from .examples import read_fixture

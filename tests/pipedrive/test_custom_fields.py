@@ -13,10 +13,7 @@ import respx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.pipedrive import PipedriveClient
-from bot.pipedrive.client import FIELDS_PAGE_LIMIT
-from bot.pipedrive.custom_fields import decode_custom_fields, decode_value, unknown_keys
-from bot.pipedrive.models import (
+from bot.domain import (
     BooleanValue,
     CustomField,
     DateValue,
@@ -30,6 +27,9 @@ from bot.pipedrive.models import (
     TextValue,
     TimeValue,
 )
+from bot.pipedrive import PipedriveClient
+from bot.pipedrive.client import FIELDS_PAGE_LIMIT
+from bot.pipedrive.custom_fields import decode_custom_fields, decode_value, unknown_keys
 from bot.pipedrive.wire_v1 import V1Person
 
 from .examples import read_fixture

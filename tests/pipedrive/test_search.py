@@ -23,7 +23,7 @@ from bot.pipedrive import (
     SearchHit,
 )
 from bot.pipedrive.wire_search import WirePersonSearch
-from bot.standins import PipedriveStandIn
+from devkit import PipedriveStandIn
 
 from .clients import ORIGIN, TOKEN, client_for
 from .examples import read_fixture

@@ -1,0 +1,54 @@
+"""The people search: the persons `/person <text>` names, from a short cache or Pipedrive.
+
+Searches cost Pipedrive 20 tokens each and have their own, tighter burst limit, so the same
+term asked again within the person cache's lifetime (or while it is still loading) is answered
+once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.cards.cache import AsyncTTLCache
+from bot.pipedrive import PipedriveClient, SearchHit
+from bot.pipedrive.pacing import answer_within
+
+# A pick list shows this many persons; one more is asked for to know whether there are more.
+SEARCH_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    hits: tuple[SearchHit, ...]
+    more: bool  # Pipedrive found more persons than `hits`
+
+
+class PeopleSearch:
+    def __init__(
+        self,
+        client: PipedriveClient,
+        *,
+        budget: float = 2.5,
+        ttl: float = 30.0,
+        max_entries: int = 5000,
+    ) -> None:
+        self._client = client
+        self.budget = budget
+        self._results: AsyncTTLCache[tuple[str, bool], SearchResults] = AsyncTTLCache(
+            ttl=ttl, max_entries=max_entries
+        )
+
+    async def search(self, term: str, *, exact: bool) -> SearchResults:
+        """Persons whose name, email or phone matches `term` (all of it when `exact`).
+
+        Raises the `PipedriveError`s of the client; `PipedriveUnavailable` when the budget runs
+        out first.
+        """
+        # Pipedrive's search is not case sensitive, so neither is the cache.
+        key = (term.casefold(), exact)
+        async with answer_within(self.budget, "search"):
+            return await self._results.get(key, lambda: self._search(term, exact))
+
+    async def _search(self, term: str, exact: bool) -> SearchResults:
+        hits = await self._client.search_persons(term, exact=exact, limit=SEARCH_SHOWN + 1)
+        return SearchResults(hits=tuple(hits[:SEARCH_SHOWN]), more=len(hits) > SEARCH_SHOWN)

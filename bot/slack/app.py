@@ -1,0 +1,62 @@
+"""Build the Bolt app from settings: the Slack client, the services, the listeners."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.cards.search import PeopleSearch
+from bot.cards.service import PeopleService
+from bot.cards.unfurl_policy import UnfurlPolicy
+from bot.config import Settings
+from bot.pipedrive import PipedriveClient
+from bot.slack.channels import ChannelDirectory
+from bot.slack.dependencies import Dependencies
+from bot.slack.inflight import InFlight
+from bot.slack.listeners import register_listeners
+from bot.slack.unfurl_details import UnfurlDetails
+
+
+@dataclass(frozen=True)
+class PersonCardApp:
+    """The Bolt app and what it owns; `aclose()` releases the pooled Pipedrive connections."""
+
+    bolt: AsyncApp
+    deps: Dependencies
+    pipedrive: PipedriveClient
+
+    async def aclose(self) -> None:
+        await self.pipedrive.aclose()
+
+
+def build_app(settings: Settings) -> PersonCardApp:
+    pipedrive = PipedriveClient.from_settings(settings)
+    slack = AsyncWebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=settings.slack_api_base_url,
+    )
+    deps = Dependencies(
+        people=PeopleService.from_settings(pipedrive, settings),
+        search=PeopleSearch(
+            pipedrive,
+            budget=settings.card_timeout,
+            ttl=settings.person_cache_ttl,
+            max_entries=settings.cache_max_entries,
+        ),
+        company_domain=settings.pipedrive_company_domain,
+        in_flight=InFlight(),
+        unfurl_details=UnfurlDetails(
+            UnfurlPolicy.from_settings(settings),
+            ChannelDirectory(slack, max_entries=settings.cache_max_entries),
+        ),
+    )
+    bolt = AsyncApp(
+        client=slack,
+        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        logger=logging.getLogger("bot.bolt"),
+    )
+    register_listeners(bolt, deps)
+    return PersonCardApp(bolt=bolt, deps=deps, pipedrive=pipedrive)

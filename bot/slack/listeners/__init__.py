@@ -1,0 +1,14 @@
+"""Every Slack listener, wired by one `register_listeners(app, deps)` call."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.slack.dependencies import Dependencies
+from bot.slack.listeners import actions, commands, events
+
+
+def register_listeners(app: AsyncApp, deps: Dependencies) -> None:
+    commands.register(app, deps)
+    events.register(app, deps)
+    actions.register(app, deps)

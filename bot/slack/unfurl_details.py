@@ -1,0 +1,22 @@
+"""The detail of an unfurl in a conversation: the rule, asking Slack about the channel only
+when the answer depends on whether it is shared with another organization."""
+
+from __future__ import annotations
+
+from bot.cards.unfurl_policy import UnfurlPolicy, depends_on_sharing, unfurl_detail
+from bot.domain import CardDetail
+from bot.slack.channels import ChannelDirectory
+
+
+class UnfurlDetails:
+    """The detail for an unfurl in a channel; looks the channel up only when that matters."""
+
+    def __init__(self, policy: UnfurlPolicy, channels: ChannelDirectory) -> None:
+        self.policy = policy
+        self._channels = channels
+
+    async def for_channel(self, channel: str) -> CardDetail | None:
+        if not depends_on_sharing(self.policy, channel):
+            return unfurl_detail(self.policy, channel, external=False)
+        external = await self._channels.is_external(channel)
+        return unfurl_detail(self.policy, channel, external=external)

@@ -1,0 +1,198 @@
+"""A Slack stand-in: the Web API methods the app calls, and `response_url` endpoints.
+
+It records every call so tests and the bench can see what the app sent to Slack. Like Slack, it
+can refuse a message whose picture it "cannot download": any image on a host in
+`refused_image_hosts` (chat.* methods: `invalid_blocks` with "downloading image failed";
+response_url: HTTP 400 with the body `invalid_blocks`).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiohttp import WSMsgType, web
+
+from devkit.serving import LoopbackServer
+
+RESPONSE_PATH = "/response/"
+SOCKET_PATH = "/socket-mode"
+
+
+@dataclass(frozen=True)
+class SlackCall:
+    """One request the app made: a Web API method ("chat.unfurl") or "response_url"."""
+
+    method: str
+    body: dict[str, Any]
+    path: str
+    headers: dict[str, str] = field(default_factory=dict)
+    # time.perf_counter() on arrival, for measuring how long an answer took.
+    received_at: float = field(default_factory=time.perf_counter)
+
+
+class SlackStandIn(LoopbackServer):
+    """Point `SLACK_API_URL` at `api_url`; give commands a `response_url(...)` on this server."""
+
+    def __init__(
+        self, *, bot_token: str = "xoxb-demo", app_token: str = "xapp-demo", team: str = "Demo"
+    ) -> None:
+        super().__init__()
+        self.bot_token = bot_token
+        self.app_token = app_token
+        # Socket Mode: connections the app opened, and the acks it sent back through them.
+        self.sockets: list[web.WebSocketResponse] = []
+        self.socket_acks: list[dict[str, Any]] = []
+        self.team = team
+        self.calls: list[SlackCall] = []
+        self.external_channels: set[str] = set()
+        self.unknown_channels: set[str] = set()
+        self.refused_image_hosts: set[str] = set()
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/"
+
+    def response_url(self, name: str) -> str:
+        return f"{self.url}{RESPONSE_PATH}{name}"
+
+    def routes(self) -> list[web.RouteDef]:
+        return [
+            web.post("/api/{method}", self._web_api),
+            # slack_sdk reads some methods (conversations.info) with GET and query parameters.
+            web.get("/api/{method}", self._web_api),
+            web.post(RESPONSE_PATH + "{name}", self._response_url),
+            web.get(SOCKET_PATH, self._socket),
+        ]
+
+    def calls_to(self, method: str) -> list[SlackCall]:
+        return [call for call in self.calls if call.method == method]
+
+    def responses(self, name: str) -> list[dict[str, Any]]:
+        """Bodies posted to `response_url(name)`, oldest first."""
+        path = RESPONSE_PATH + name
+        return [call.body for call in self.calls if call.path == path]
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        body = await _body(request)
+        self.calls.append(SlackCall("response_url", body, request.path, dict(request.headers)))
+        if self._refused_images(body.get("blocks"), "/blocks"):
+            return web.Response(status=400, text="invalid_blocks")
+        return web.Response(text="ok")
+
+    async def _web_api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        body = await _body(request)
+        self.calls.append(SlackCall(method, body, request.path, dict(request.headers)))
+        # Socket Mode connections are opened with the app-level token, everything else the bot's.
+        token = self.app_token if method == "apps.connections.open" else self.bot_token
+        if request.headers.get("Authorization") != f"Bearer {token}":
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        if method == "apps.connections.open":
+            return web.json_response(
+                {"ok": True, "url": f"ws://127.0.0.1:{self.port}{SOCKET_PATH}"}
+            )
+        return web.json_response(self._answer(method, body))
+
+    async def push(self, envelope_type: str, payload: dict[str, Any], envelope_id: str) -> None:
+        """Send an envelope (`slash_commands`, `events_api`, `interactive`) over Socket Mode."""
+        envelope = {
+            "envelope_id": envelope_id,
+            "type": envelope_type,
+            "payload": payload,
+            "accepts_response_payload": envelope_type != "events_api",
+        }
+        for socket in self.sockets:
+            await socket.send_json(envelope)
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse(autoping=True)
+        await socket.prepare(request)
+        self.sockets.append(socket)
+        await socket.send_json({"type": "hello", "num_connections": 1})
+        try:
+            async for message in socket:
+                if message.type == WSMsgType.TEXT:
+                    self.socket_acks.append(json.loads(message.data))
+        finally:
+            self.sockets.remove(socket)
+        return socket
+
+    def _answer(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "url": "https://demo.slack.com/",
+                "team": self.team,
+                "user": "person-card",
+                "team_id": "T0DEMO",
+                "user_id": "U0BOT",
+                "bot_id": "B0BOT",
+            }
+        if method == "conversations.info":
+            channel = str(body.get("channel", ""))
+            if channel in self.unknown_channels:
+                return {"ok": False, "error": "channel_not_found"}
+            return {
+                "ok": True,
+                "channel": {"id": channel, "is_ext_shared": channel in self.external_channels},
+            }
+        if method in ("chat.postMessage", "chat.unfurl"):
+            key = "unfurls" if method == "chat.unfurl" else "blocks"
+            refused = self._refused_images(body.get(key), f"/{key}")
+            if refused:
+                errors = [
+                    f"downloading image failed [json-pointer:{pointer}]" for pointer in refused
+                ]
+                return {
+                    "ok": False,
+                    "error": "invalid_blocks",
+                    "errors": errors,
+                    "response_metadata": {"messages": [f"[ERROR] {error}" for error in errors]},
+                }
+        if method == "chat.postMessage":
+            return {"ok": True, "channel": body.get("channel"), "ts": f"{len(self.calls)}.000100"}
+        return {"ok": True}
+
+    def _refused_images(self, blocks: Any, root: str) -> list[str]:
+        """JSON pointers (below `root`) of the image URLs in `blocks` on a refused host."""
+        return [
+            pointer
+            for pointer, url in _image_urls(blocks, root)
+            if urlsplit(url).hostname in self.refused_image_hosts
+        ]
+
+
+def _image_urls(value: Any, pointer: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, dict):
+        if value.get("type") == "image" and isinstance(value.get("image_url"), str):
+            yield f"{pointer}/image_url", value["image_url"]
+        for key, item in value.items():
+            yield from _image_urls(item, f"{pointer}/{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _image_urls(item, f"{pointer}/{index}")
+
+
+async def _body(request: web.Request) -> dict[str, Any]:
+    if request.method == "GET":
+        return dict(request.query)
+    if request.content_type == "application/json":
+        data = await request.json()
+        return data if isinstance(data, dict) else {"_": data}
+    form = await request.post()
+    return {key: _maybe_json(str(value)) for key, value in form.items()}
+
+
+def _maybe_json(value: str) -> Any:
+    # slack_sdk sends nested arguments (blocks, unfurls) as JSON strings in form posts.
+    if value[:1] in "[{":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value

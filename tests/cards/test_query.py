@@ -1,0 +1,195 @@
+"""Person ids, links and search terms: what `/person` and unfurls accept, and what they refuse."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from bot.cards.query import (
+    MAX_PERSON_ID,
+    SEARCH_TERM_MAX,
+    SEARCH_TERM_MIN,
+    Help,
+    PersonId,
+    Search,
+    Unrecognised,
+    parse_person_id,
+    parse_person_link,
+    parse_person_query,
+)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://acme.pipedrive.com/person/5", 5),
+        ("https://acme.pipedrive.com/person/5/", 5),
+        ("https://acme.pipedrive.com/person/5?tab=deals", 5),
+        ("https://acme.pipedrive.com/person/5#notes", 5),
+        ("https://acme.pipedrive.com/person/5/?a=b#c", 5),
+        ("https://app.pipedrive.com/person/5", 5),
+        ("https://ACME.Pipedrive.com/person/5", 5),
+        ("http://acme.pipedrive.com/person/5", 5),
+        ("  https://acme.pipedrive.com/person/5  ", 5),
+        ("https://other.pipedrive.com/person/5", None),
+        ("https://acme.pipedrive.com/deal/5", None),
+        ("https://acme.pipedrive.com/person/5/activities", None),
+        ("https://acme.pipedrive.com/person/0", None),
+        ("https://acme.pipedrive.com/person/-5", None),
+        ("https://acme.pipedrive.com/person/abc", None),
+        ("https://acme.pipedrive.com/person/123456789012345678901234567890", None),
+        ("https://acme.pipedrive.com.evil.example/person/5", None),
+        ("https://evil.example/?https://acme.pipedrive.com/person/5", None),
+        ("https://user:pw@acme.pipedrive.com/person/5", None),
+        ("https://acme.pipedrive.com:8443/person/5", None),
+        ("ftp://acme.pipedrive.com/person/5", None),
+        ("https://acme.pipedrive.com:bad/person/5", None),
+        ("https://[::1/person/5", None),
+        ("", None),
+    ],
+)
+def test_person_links(url: str, expected: int | None) -> None:
+    assert parse_person_link(url, "acme") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", Help()),
+        ("   ", Help()),
+        ("help", Help()),
+        ("HELP", Help()),
+        ("42", PersonId(42)),
+        (" 42 ", PersonId(42)),
+        ("https://acme.pipedrive.com/person/42", PersonId(42)),
+        ("<https://acme.pipedrive.com/person/42>", PersonId(42)),
+        ("<https://acme.pipedrive.com/person/42|Will Smith>", PersonId(42)),
+        ("?", Help()),
+        # Numbers that cannot be an id are refused, not searched for.
+        ("0", Unrecognised("0")),
+        ("000", Unrecognised("000")),
+        ("-1", Unrecognised("-1")),
+        ("-1.5", Unrecognised("-1.5")),
+        ("1.5", Unrecognised("1.5")),
+        ("1,5", Unrecognised("1,5")),
+        (".5", Unrecognised(".5")),
+        ("+0.5", Unrecognised("+0.5")),
+        ("123456789012345678901234567890", Unrecognised("123456789012345678901234567890")),
+        # Links that are not to one of this company's persons, and Slack tokens.
+        (
+            "https://other.pipedrive.com/person/1",
+            Unrecognised("https://other.pipedrive.com/person/1"),
+        ),
+        ("https://acme.pipedrive.com/deal/1", Unrecognised("https://acme.pipedrive.com/deal/1")),
+        (
+            "<https://acme.pipedrive.com/deal/1>",
+            Unrecognised("<https://acme.pipedrive.com/deal/1>"),
+        ),
+        ("acme.pipedrive.com/person/1", Unrecognised("acme.pipedrive.com/person/1")),
+        ("https://example.com/jane", Unrecognised("https://example.com/jane")),
+        ("<!channel>", Unrecognised("<!channel>")),
+        ("<@U123|jane>", Unrecognised("<@U123|jane>")),
+        # Too short for Pipedrive to search.
+        ("a", Unrecognised("a")),
+        ("٣", Unrecognised("٣")),  # an Arabic-Indic digit is not an id, and one character
+        (" x ", Unrecognised("x")),
+        ("x" * (SEARCH_TERM_MAX + 1), Unrecognised("x" * (SEARCH_TERM_MAX + 1))),
+        # Everything else is a search; an email address only matches exactly.
+        ("abc", Search("abc")),
+        ("ab", Search("ab")),
+        ("Jane Smith", Search("Jane Smith")),
+        ("  Jane \n\t Smith ", Search("Jane Smith")),
+        ("jane@acme.com", Search("jane@acme.com", exact=True)),
+        ("Jane@Acme.COM", Search("Jane@Acme.COM", exact=True)),
+        ("<mailto:jane@acme.com|jane@acme.com>", Search("jane@acme.com", exact=True)),
+        ("jane@acme", Search("jane@acme")),
+        ("@acme.com", Search("@acme.com")),
+        ("+3725551234", Search("+3725551234")),
+        ("+372 555 1234", Search("+372 555 1234")),
+        ("555-1234", Search("555-1234")),
+        ("(555) 123 4567", Search("(555) 123 4567")),
+        ("1; DROP TABLE persons", Search("1; DROP TABLE persons")),
+        ("' OR '1'='1", Search("' OR '1'='1")),
+        ("٣٣", Search("٣٣")),
+        ("x" * SEARCH_TERM_MAX, Search("x" * SEARCH_TERM_MAX)),
+    ],
+)
+def test_person_queries(text: str, expected: object) -> None:
+    assert parse_person_query(text, "acme") == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1", 1),
+        ("201", 201),
+        (str(MAX_PERSON_ID), MAX_PERSON_ID),
+        (str(MAX_PERSON_ID + 1), None),
+        ("0", None),
+        ("-1", None),
+        ("abc", None),
+        ("1.0", None),
+        (" 1", None),
+        ("1\n", None),
+        ("+1", None),
+        ("٣", None),
+        ("99999999999999999999", None),
+        ("", None),
+    ],
+)
+def test_button_values_are_parsed_strictly(value: str, expected: int | None) -> None:
+    assert parse_person_id(value) == expected
+
+
+@given(st.integers(min_value=1, max_value=MAX_PERSON_ID))
+def test_every_positive_id_round_trips_as_a_button_value(person_id: int) -> None:
+    assert parse_person_id(str(person_id)) == person_id
+
+
+@given(st.text())
+def test_any_button_value_is_an_id_in_range_or_refused(value: str) -> None:
+    person_id = parse_person_id(value)
+    assert person_id is None or (0 < person_id <= MAX_PERSON_ID and str(person_id) == value)
+
+
+@given(st.integers(min_value=1, max_value=MAX_PERSON_ID))
+def test_every_positive_id_round_trips_as_text_and_as_link(person_id: int) -> None:
+    assert parse_person_query(str(person_id), "acme") == PersonId(person_id)
+    url = f"https://acme.pipedrive.com/person/{person_id}"
+    assert parse_person_link(url, "acme") == person_id
+
+
+@settings(max_examples=300)
+@given(st.text())
+def test_any_text_is_understood_or_refused_never_a_crash(text: str) -> None:
+    query = parse_person_query(text, "acme")
+    assert isinstance(query, Help | PersonId | Search | Unrecognised)
+    if isinstance(query, PersonId):
+        assert 0 < query.person_id <= MAX_PERSON_ID
+    if isinstance(query, Search):
+        # What Pipedrive accepts: 2 characters, or 1 with an exact match; one line, no padding.
+        assert (1 if query.exact else SEARCH_TERM_MIN) <= len(query.term) <= SEARCH_TERM_MAX
+        assert query.term == " ".join(query.term.split())
+        assert "@" in query.term or not query.exact
+
+
+@settings(max_examples=300)
+@given(st.text(min_size=2, max_size=80))
+def test_text_that_is_no_id_link_or_token_is_searched_for_as_typed(text: str) -> None:
+    term = " ".join(text.split())
+    # Non-ASCII text is never an id or a number; links and Slack tokens are refused elsewhere.
+    assume(len(term) >= SEARCH_TERM_MIN and not term.isascii())
+    assume(
+        not (term.startswith("<") and term.endswith(">")) and not term.lower().startswith("mailto:")
+    )
+    assume("://" not in term and "pipedrive.com/" not in term.lower())
+    query = parse_person_query(text, "acme")
+    assert isinstance(query, Search)
+    assert query.term == term
+
+
+@settings(max_examples=300)
+@given(st.text())
+def test_no_link_from_another_host_is_ever_ours(path: str) -> None:
+    assert parse_person_link(f"https://acme.example.com/{path}", "acme") is None
