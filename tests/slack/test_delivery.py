@@ -11,7 +11,7 @@ from slack_bolt.async_app import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from blocks import Message, person_card, person_card_text
-from bot.domain import Person, Picture
+from bot.domain import Person, PersonCard, Picture
 from bot.slack.delivery import SlackRefused, answer_privately, delete_original, unfurl_with
 from devkit import SlackStandIn
 
@@ -28,8 +28,9 @@ async def slack() -> AsyncIterator[SlackStandIn]:
 
 
 def card(host: str, person_id: int = 7) -> Message:
-    person = Person(
-        id=person_id, name="Jane", picture=Picture(urls={128: f"https://{host}/jane.png"})
+    person = PersonCard(
+        person=Person(id=person_id, name="Jane"),
+        picture=Picture(urls={128: f"https://{host}/jane.png"}),
     )
     blocks = person_card(person, company_domain="acme", actions=True)
     return Message(text=person_card_text(person), blocks=blocks)
