@@ -28,7 +28,7 @@ async def redis_prefix(redis_url: str) -> AsyncIterator[str]:
     prefix = f"test-{uuid.uuid4().hex}:"
     client = Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=2)
     try:
-        await client.ping()
+        await client.execute_command("PING")
     except RedisError as error:
         await client.aclose()
         pytest.fail(f"TEST_REDIS_URL is set but Redis does not answer: {error}")

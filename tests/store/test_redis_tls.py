@@ -40,8 +40,10 @@ def tls_server(tmp_path: Path, self_signed: tuple[Path, Path]) -> Iterator[Redis
 
 
 async def round_trip(state: RedisState) -> bytes | None:
+    """A cache entry there and back, and a limiter slot (limits shares the client's pool)."""
     key = uuid.uuid4().hex
     try:
+        assert await state.acquire(key, 1, 60) == 0.0
         await state.set(key, b"round trip", 60)
         return await state.get(key)
     finally:
