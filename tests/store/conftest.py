@@ -26,12 +26,14 @@ def redis_url() -> str:
 async def redis_prefix(redis_url: str) -> AsyncIterator[str]:
     """A key prefix no other test uses (other tests share the server); its keys go afterwards."""
     prefix = f"test-{uuid.uuid4().hex}:"
-    client = Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=2)
+    probe = RedisState(redis_url, prefix=prefix)
     try:
-        await client.execute_command("PING")
+        await probe.ping()
     except RedisError as error:
-        await client.aclose()
         pytest.fail(f"TEST_REDIS_URL is set but Redis does not answer: {error}")
+    finally:
+        await probe.aclose()
+    client = Redis.from_url(redis_url)
     yield prefix
     try:
         keys = [key async for key in client.scan_iter(match=prefix + "*")]
