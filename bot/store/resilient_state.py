@@ -123,8 +123,8 @@ class ResilientState:
 def state_from_url(
     url: str | None, *, prefix: str = "ppc:", verify_certificate: bool = True
 ) -> SharedState:
-    """In-process state without a URL; else Redis at `url`, falling back to this process."""
-    if url is None:
+    """In-process state without a URL (None or empty); else Redis, falling back to this process."""
+    if not url:
         return InProcessState()
     return ResilientState(
         RedisState(url, prefix=prefix, verify_certificate=verify_certificate), InProcessState()

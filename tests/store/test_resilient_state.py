@@ -98,6 +98,8 @@ async def test_cards_keep_working_through_an_outage_and_go_back_to_redis(
     await eventually(back_on_redis, what="the state to go back to Redis")
     await resilient.set("after", b"in Redis again", 60)
     assert await observer.get("after") == b"in Redis again"
+    assert await resilient.acquire("after", 1, 60) == 0.0
+    assert await observer.acquire("after", 1, 60) > 0, "the limit is in Redis again"
     assert messages(caplog, logging.INFO) == [CAME_BACK]
     assert len(messages(caplog, logging.WARNING)) == 1
 
@@ -146,12 +148,14 @@ async def test_a_lock_holder_finishes_when_redis_dies_under_it(
 
 
 async def test_state_from_url() -> None:
-    alone = state_from_url(None)
+    alone, empty = state_from_url(None), state_from_url("")
     shared = state_from_url("redis://127.0.0.1:6379/0", prefix="app-a:")
     try:
         assert isinstance(alone, InProcessState)
+        assert isinstance(empty, InProcessState)
         assert isinstance(shared, ResilientState)
         assert shared.primary.prefix == "app-a:"
     finally:
         await alone.aclose()
+        await empty.aclose()
         await shared.aclose()
