@@ -23,11 +23,12 @@ from bot.slack.dependencies import Dependencies
 from bot.slack.inflight import InFlight
 from bot.slack.listeners import register_listeners
 from bot.slack.unfurl_details import UnfurlDetails
+from bot.store.resilient_state import state_from_url
 
 
 @dataclass(frozen=True)
 class PersonCardApp:
-    """The Bolt app and what it owns; `aclose()` releases the pooled Pipedrive connections."""
+    """The Bolt app and what it owns; `aclose()` releases the pooled connections."""
 
     bolt: AsyncApp
     deps: Dependencies
@@ -35,6 +36,7 @@ class PersonCardApp:
 
     async def aclose(self) -> None:
         await self.pipedrive.aclose()
+        await self.deps.state.aclose()
 
 
 def build_app(settings: Settings) -> PersonCardApp:
@@ -61,6 +63,10 @@ def build_app(settings: Settings) -> PersonCardApp:
         unfurl_details=UnfurlDetails(
             UnfurlPolicy.from_settings(settings),
             ChannelDirectory(slack, max_entries=settings.cache_max_entries),
+        ),
+        state=state_from_url(
+            settings.redis_url.get_secret_value() if settings.redis_url else None,
+            verify_certificate=settings.redis_verify_certificate,
         ),
     )
     bolt = AsyncApp(

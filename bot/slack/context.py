@@ -2,7 +2,8 @@
 
 `attach(deps)` is the app's one global middleware: it puts the dependencies and a
 `RequestRecord` (kind, name, and the Slack user who asked) into Bolt's context, from where Bolt
-hands them to any listener that names `deps` or `record` among its arguments.
+hands them to any listener that names `deps` or `record` among its arguments; and it answers an
+event Slack delivers again (same `event_id`) without handling it twice.
 
 `@listener` wraps a listener: the answer is counted as in flight (a shutdown waits for it), the
 request's one log line is written when it ends, and a bug gets the user an apology with the
@@ -17,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, ParamSpec
 
 from slack_bolt.async_app import AsyncBoltContext, AsyncRespond
+from slack_bolt.response import BoltResponse
 
 from blocks import unexpected_error_message
 from bot.logs import RequestRecord, logged_request
@@ -26,8 +28,10 @@ from bot.slack.dependencies import Dependencies
 log = logging.getLogger(__name__)
 
 P = ParamSpec("P")
+# Slack retries an event three times within minutes; an event id is remembered for an hour.
+EVENT_ID_TTL = 3600.0
 Next = Callable[[], Awaitable[None]]
-Middleware = Callable[[AsyncBoltContext, dict[str, Any], Next], Awaitable[None]]
+Middleware = Callable[[AsyncBoltContext, dict[str, Any], Next], Awaitable[BoltResponse | None]]
 
 
 def attach(deps: Dependencies) -> Middleware:
@@ -35,11 +39,21 @@ def attach(deps: Dependencies) -> Middleware:
 
     async def attach_dependencies(
         context: AsyncBoltContext, body: dict[str, Any], next: Next
-    ) -> None:
+    ) -> BoltResponse | None:
         kind, name = describe(body)
+        record = RequestRecord(kind=kind, name=name, user=context.user_id or "-")
+        event_id = body.get("event_id")
+        if isinstance(event_id, str) and not await deps.state.claim(
+            f"slack-event:{event_id}", EVENT_ID_TTL
+        ):
+            # Slack redelivers an event it thinks was lost (X-Slack-Retry-Num): handle it once.
+            record.outcome = "duplicate_event"
+            async with logged_request(record):
+                return BoltResponse(status=200, body="")
         context["deps"] = deps
-        context["record"] = RequestRecord(kind=kind, name=name, user=context.user_id or "-")
+        context["record"] = record
         await next()
+        return None
 
     return attach_dependencies
 

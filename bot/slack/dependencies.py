@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.cards.lookup import Lookup
 from bot.slack.inflight import InFlight
 from bot.slack.unfurl_details import UnfurlDetails
+from bot.store.shared_state import SharedState
 
 
 @dataclass(frozen=True)
@@ -15,3 +16,4 @@ class Dependencies:
     company_domain: str
     in_flight: InFlight
     unfurl_details: UnfurlDetails
+    state: SharedState  # in-process, or shared by every process through Redis

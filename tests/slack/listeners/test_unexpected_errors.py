@@ -25,6 +25,7 @@ from bot.slack.dependencies import Dependencies
 from bot.slack.inflight import InFlight
 from bot.slack.listeners import register_listeners
 from bot.slack.unfurl_details import UnfurlDetails
+from bot.store.shared_state import InProcessState
 from devkit import SlackStandIn
 from devkit.signing import signed_headers
 
@@ -57,6 +58,7 @@ async def app(slack: SlackStandIn) -> AsyncIterator[tuple[AsyncApp, InFlight]]:
         company_domain="acme",
         in_flight=in_flight,
         unfurl_details=UnfurlDetails(UnfurlPolicy(), ChannelDirectory(web)),
+        state=InProcessState(),
     )
     register_listeners(bolt, deps)
     yield bolt, in_flight
