@@ -212,10 +212,14 @@ class PipedriveOAuthStandIn(LoopbackServer):
             "user_id": user.id,
             "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
         }
-        auth = aiohttp.BasicAuth(self.client_id, client_secret or self.client_secret)
+        credentials = f"{self.client_id}:{client_secret or self.client_secret}".encode()
+        headers = {
+            "Content-Type": "application/json",
+            "Authorization": f"Basic {base64.b64encode(credentials).decode()}",
+        }
         async with (
             aiohttp.ClientSession() as session,
-            session.delete(target, data=json.dumps(body), auth=auth, headers=_JSON) as answer,
+            session.delete(target, data=json.dumps(body), headers=headers) as answer,
         ):
             return answer.status
 
@@ -370,9 +374,6 @@ class PipedriveOAuthStandIn(LoopbackServer):
         if self.api is not None:
             return self.api.url
         return f"https://{self._users[user_id].company_domain}.pipedrive.com"
-
-
-_JSON = {"Content-Type": "application/json"}
 
 
 def _error(status: int, code: str, message: str) -> web.Response:
