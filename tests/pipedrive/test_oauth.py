@@ -187,6 +187,18 @@ async def test_a_cancelled_consent_redirects_with_access_denied(
     assert "code" in await consent(oauth, http)  # only the next one
 
 
+async def test_a_consent_without_state_comes_back_without_state(
+    oauth_server: PipedriveOAuthStandIn, http: httpx.AsyncClient
+) -> None:
+    # As installs started from Pipedrive's Marketplace arrive: the app sent no state.
+    query = {"client_id": CLIENT_ID, "redirect_uri": REDIRECT_URI}
+
+    answer = await http.get(f"{oauth_server.url}/oauth/authorize", params=query)
+
+    assert answer.status_code == 302
+    assert set(parse_qs(urlsplit(answer.headers["location"]).query)) == {"code"}
+
+
 async def test_authorize_refuses_an_unknown_client(
     oauth_server: PipedriveOAuthStandIn, http: httpx.AsyncClient
 ) -> None:
