@@ -29,6 +29,7 @@ NOT_FOUND = {
 
 # v2 list endpoints that take `ids=1,2,…` (up to 100).
 LIST_PATHS = frozenset({"/api/v2/persons", "/api/v2/activities", "/api/v2/organizations"})
+PERSONS_PATH = "/api/v2/persons"
 # Ids given to the pictures and activities of people made by `add_people`.
 PICTURE_IDS = 100_000
 
@@ -181,6 +182,8 @@ class PipedriveStandIn(LoopbackServer):
             return web.json_response(body, status=status)
         if body is None and request.path in LIST_PATHS and "ids" in request.query:
             return web.json_response(self._list(request.path, request.query["ids"]))
+        if body is None and request.path == PERSONS_PATH:
+            return web.json_response(self._persons_page(request.query.get("limit", "100")))
         if body is None:
             return web.json_response(NOT_FOUND, status=404)
         return web.json_response(body)
@@ -191,6 +194,20 @@ class PipedriveStandIn(LoopbackServer):
         bodies = [self.records.get(f"{path}/{int(part)}") for part in wanted]
         items = [body["data"] for body in bodies if body is not None]
         return {"success": True, "data": items, "additional_data": {"next_cursor": None}}
+
+    def _persons_page(self, limit: str) -> dict[str, Any]:
+        """`GET /api/v2/persons?limit=N` without ids: the first N persons it holds, by id."""
+        size = max(1, min(int(limit), 500)) if limit.isdigit() else 100
+        prefix = f"{PERSONS_PATH}/"
+        ids = sorted(
+            int(tail)
+            for path in self.records
+            if path.startswith(prefix) and (tail := path.removeprefix(prefix)).isdigit()
+        )
+        items = [self.records[f"{prefix}{person_id}"]["data"] for person_id in ids[:size]]
+        more = len(ids) > size
+        cursor = f"cursor-{ids[size]}" if more else None
+        return {"success": True, "data": items, "additional_data": {"next_cursor": cursor}}
 
     def _misbehaviour_for(self, path: str) -> Misbehaviour | None:
         for rule in self._misbehaviours:
