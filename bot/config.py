@@ -34,7 +34,10 @@ def is_channel_id(value: str) -> bool:
 class PipedriveSettings(BaseSettings):
     """What the Pipedrive client and the card need; enough for `python -m bot card`."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+    # An empty variable counts as unset (`SLACK_APP_TOKEN=` in .env, a blank field on a PaaS).
+    model_config = SettingsConfigDict(
+        env_file=".env", env_ignore_empty=True, extra="ignore", frozen=True
+    )
 
     pipedrive_api_token: SecretStr
     pipedrive_company_domain: str

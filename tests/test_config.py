@@ -143,3 +143,14 @@ def test_each_problem_is_one_line() -> None:
         "UNFURL_CHANNELS",
     ]
     assert all("\n" not in line and "Value error" not in line for line in lines)
+
+
+def test_an_empty_variable_counts_as_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    # As a PaaS may set an optional variable left blank, or `NAME=` in a .env file.
+    for name in ("PIPEDRIVE_BURST_LIMIT", "UNFURL_DETAIL", "SLACK_APP_TOKEN", "CARD_TIMEOUT"):
+        monkeypatch.setenv(name, "")
+    chosen = settings()
+    assert chosen.pipedrive_burst_limit == 40
+    assert chosen.unfurl_detail == "compact"
+    assert chosen.slack_app_token is None
+    assert chosen.card_timeout == 2.5
