@@ -216,8 +216,9 @@ async def field_choice_finding(client: PipedriveClient, choice: tuple[str, ...])
     unmatched = unmatched_field_names(choice, definitions)
     if unmatched:
         names = ", ".join(repr(name) for name in unmatched)
+        verb = "matches" if len(unmatched) == 1 else "match"
         return fail(
-            f"PERSON_CARD_FIELDS: {names} match no custom person field: use the field's name as"
+            f"PERSON_CARD_FIELDS: {names} {verb} no custom person field: use the field's name as"
             " Pipedrive shows it (any case) or its key; cards leave these out."
         )
     return ok(f"PERSON_CARD_FIELDS: all {len(choice)} fields found.")
