@@ -21,6 +21,18 @@ _SUBDOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,30}")
 # Pipedrive redirects users here after consent, and sends its uninstall notice here.
 OAUTH_CALLBACK_PATH = "/pipedrive/oauth/callback"
+# What an id in UNFURL_CHANNELS must look like: every channel id in Slack's docs (C123ABC456,
+# C1234567890, D024BFF1M) has this shape. Slack promises no id grammar, so `check` asks Slack.
+_CONFIGURED_CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{8,12}")
+_FIND_CHANNEL_ID = "in Slack, open the channel's details → About → Channel ID"
+# The values .env.example ships with: a copy left unedited must not start.
+PLACEHOLDERS = {
+    "slack_bot_token": "xoxb-your-bot-token",
+    "slack_signing_secret": "your-signing-secret",
+    "pipedrive_api_token": "your-pipedrive-api-token",
+    "pipedrive_company_domain": "your-company",
+}
+_PLACEHOLDER = "still the placeholder from .env.example"
 # What `link_shared` says for a link typed in the message composer, before there is a message.
 COMPOSER = "COMPOSER"
 
@@ -32,7 +44,10 @@ def is_channel_id(value: str) -> bool:
 class PipedriveSettings(BaseSettings):
     """What the Pipedrive client and the card need; enough for `python -m bot card`."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+    # An empty variable counts as unset (`SLACK_APP_TOKEN=` in .env, a blank field on a PaaS).
+    model_config = SettingsConfigDict(
+        env_file=".env", env_ignore_empty=True, extra="ignore", frozen=True
+    )
 
     # api_token: one token reads for everybody; oauth: each Slack user connects their own account.
     pipedrive_auth: Literal["api_token", "oauth"] = "api_token"
@@ -61,6 +76,8 @@ class PipedriveSettings(BaseSettings):
             return value
         domain = value.strip().lower().removeprefix("https://").removeprefix("http://")
         domain = domain.split("/", 1)[0].removesuffix(".pipedrive.com")
+        if domain == PLACEHOLDERS["pipedrive_company_domain"]:
+            raise ValueError(f"{_PLACEHOLDER}: set your subdomain, acme for acme.pipedrive.com")
         if not _SUBDOMAIN.match(domain):
             raise ValueError("must be your Pipedrive company subdomain, as in acme.pipedrive.com")
         return domain
@@ -77,8 +94,13 @@ class PipedriveSettings(BaseSettings):
 
     @field_validator("pipedrive_api_token")
     @classmethod
-    def _needed_with_api_token(cls, value: object, info: ValidationInfo) -> object:
-        return required_in_mode(value, info, "api_token")
+    def _needed_with_api_token(
+        cls, value: SecretStr | None, info: ValidationInfo
+    ) -> SecretStr | None:
+        if value is not None:
+            _filled_in(value, PLACEHOLDERS["pipedrive_api_token"])
+        required_in_mode(value, info, "api_token")
+        return value
 
     @property
     def person_card_field_choice(self) -> tuple[str, ...]:
@@ -103,7 +125,8 @@ class Settings(PipedriveSettings):
     port: int = Field(default=3000, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # How much of a person an unfurl shows: the whole card, a compact one, or no unfurls.
-    unfurl_detail: Literal["full", "compact", "off"] = "full"
+    # Compact by default: everyone in the conversation sees an unfurl, guests included.
+    unfurl_detail: Literal["full", "compact", "off"] = "compact"
     # The most an unfurl shows in a channel shared with another organization (Slack Connect).
     unfurl_external: Literal["compact", "full"] = "compact"
     # Channel ids, comma-separated, where links unfurl; empty: every conversation.
@@ -136,10 +159,14 @@ class Settings(PipedriveSettings):
     @field_validator("unfurl_channels")
     @classmethod
     def _channel_ids(cls, value: str) -> str:
-        ids = [item.strip().upper() for item in value.split(",") if item.strip()]
-        wrong = [item for item in ids if not is_channel_id(item)]
+        # Ids exactly as Slack writes them: "general" is a name, not the id "GENERAL".
+        ids = [item.strip() for item in value.split(",") if item.strip()]
+        wrong = [item for item in ids if not _CONFIGURED_CHANNEL_ID.fullmatch(item)]
         if wrong:
-            raise ValueError(f"not Slack channel ids (like C0123ABCD): {', '.join(wrong)}")
+            raise ValueError(
+                f"not Slack channel ids: {', '.join(wrong)}. A channel id looks like C0123ABCD:"
+                f" {_FIND_CHANNEL_ID}"
+            )
         return ",".join(ids)
 
     @property
@@ -147,12 +174,32 @@ class Settings(PipedriveSettings):
         """`UNFURL_CHANNELS` as a set of channel ids; None when unset (every conversation)."""
         return frozenset(self.unfurl_channels.split(",")) if self.unfurl_channels else None
 
-    @field_validator("slack_bot_token", "slack_signing_secret")
+    @field_validator("slack_signing_secret")
     @classmethod
-    def _secret_not_blank(cls, value: SecretStr) -> SecretStr:
+    def _signing_secret_filled_in(cls, value: SecretStr) -> SecretStr:
         # Bolt only notices an empty signing secret on the first request; refuse it here.
-        if not value.get_secret_value().strip():
-            raise ValueError("must not be empty")
+        _filled_in(value, PLACEHOLDERS["slack_signing_secret"])
+        return value
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token(cls, value: SecretStr) -> SecretStr:
+        token = _filled_in(value, PLACEHOLDERS["slack_bot_token"])
+        if token.startswith("xapp-"):
+            raise ValueError(
+                "this is an app-level token (xapp-…), which belongs in SLACK_APP_TOKEN;"
+                " SLACK_BOT_TOKEN is the Bot User OAuth Token (xoxb-…) under OAuth & Permissions"
+            )
+        if token.startswith("xoxp-"):
+            raise ValueError(
+                "this is a user token (xoxp-…); the app needs the Bot User OAuth Token (xoxb-…)"
+                " under OAuth & Permissions"
+            )
+        if not token.startswith("xoxb-"):
+            raise ValueError(
+                "must be the Bot User OAuth Token, which starts with xoxb-"
+                " (OAuth & Permissions, after installing the app)"
+            )
         return value
 
     @field_validator(
@@ -181,6 +228,23 @@ class Settings(PipedriveSettings):
         """Where Pipedrive sends users back after consent (the app's one callback URL)."""
         return f"{str(self.public_url).rstrip('/')}{OAUTH_CALLBACK_PATH}"
 
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token(cls, value: SecretStr | None) -> SecretStr | None:
+        token = "" if value is None else value.get_secret_value()
+        if value is None or token.startswith("xapp-"):
+            return value
+        if token.startswith("xoxb-"):
+            raise ValueError(
+                "this is the bot token (xoxb-), which belongs in SLACK_BOT_TOKEN;"
+                " SLACK_APP_TOKEN is an app-level token (xapp-…) from Basic Information →"
+                " App-Level Tokens, or empty to serve HTTP"
+            )
+        raise ValueError(
+            "must be an app-level token, which starts with xapp- (Basic Information →"
+            " App-Level Tokens), or empty to serve HTTP"
+        )
+
     @property
     def slack_api_base_url(self) -> str:
         """Web API base URL with the trailing slash slack_sdk expects."""
@@ -198,6 +262,16 @@ def required_in_mode(value: object, info: ValidationInfo, mode: str) -> object:
     return value
 
 
+def _filled_in(value: SecretStr, placeholder: str) -> str:
+    """The secret, refused when it is empty or still the placeholder from .env.example."""
+    secret = value.get_secret_value()
+    if not secret.strip():
+        raise ValueError("must not be empty")
+    if secret.strip() == placeholder:
+        raise ValueError(f"{_PLACEHOLDER}: paste the real value (.env.example says where)")
+    return secret
+
+
 def settings_errors(error: ValidationError) -> list[str]:
     """One plain line per missing or invalid variable, naming it as it is set in the environment."""
     lines: list[str] = []
@@ -208,5 +282,6 @@ def settings_errors(error: ValidationError) -> list[str]:
         elif item["type"] == "required_by":
             lines.append(f"{name} {item['msg']}")
         else:
-            lines.append(f"{name} is invalid: {item['msg']}")
+            # Our own checks read as sentences; pydantic prefixes them with "Value error, ".
+            lines.append(f"{name} is invalid: {item['msg'].removeprefix('Value error, ')}")
     return lines

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import httpx
+import yaml
 
 from devkit import PipedriveStandIn, SlackStandIn
 from devkit.signing import signed_headers
@@ -39,6 +40,12 @@ PIPEDRIVE_TOKEN = "e2e-pipedrive-token-0123456789"
 COMPANY = "acme"
 
 T = TypeVar("T")
+
+
+def manifest_bot_scopes() -> list[str]:
+    """The bot scopes `manifest.yml` asks for: what the Slack stand-in says a token has."""
+    manifest = yaml.safe_load((ROOT / "manifest.yml").read_text())
+    return list(manifest["oauth_config"]["scopes"]["bot"])
 
 
 def wait_for(check: Callable[[], T], *, timeout: float = 10.0, what: str = "condition") -> T:
@@ -60,7 +67,9 @@ class StandIns:
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.pipedrive = PipedriveStandIn(token=PIPEDRIVE_TOKEN)
-        self.slack = SlackStandIn(bot_token=BOT_TOKEN, app_token=APP_TOKEN)
+        self.slack = SlackStandIn(
+            bot_token=BOT_TOKEN, app_token=APP_TOKEN, scopes=manifest_bot_scopes()
+        )
 
     def start(self) -> None:
         self._thread.start()

@@ -34,6 +34,7 @@ NOT_FOUND = {
 
 # v2 list endpoints that take `ids=1,2,…` (up to 100).
 LIST_PATHS = frozenset({"/api/v2/persons", "/api/v2/activities", "/api/v2/organizations"})
+PERSONS_PATH = "/api/v2/persons"
 # Ids given to the pictures and activities of people made by `add_people`.
 PICTURE_IDS = 100_000
 
@@ -198,6 +199,8 @@ class PipedriveStandIn(LoopbackServer):
             return search_response(self.records, search.group(1), query)
         if body is None and path in LIST_PATHS and "ids" in query:
             return 200, self._list(path, query["ids"])
+        if body is None and path == PERSONS_PATH:
+            return 200, self._persons_page(query.get("limit", "100"))
         if body is None:
             return 404, NOT_FOUND
         return 200, body
@@ -208,6 +211,20 @@ class PipedriveStandIn(LoopbackServer):
         bodies = [self.records.get(f"{path}/{int(part)}") for part in wanted]
         items = [body["data"] for body in bodies if body is not None]
         return {"success": True, "data": items, "additional_data": {"next_cursor": None}}
+
+    def _persons_page(self, limit: str) -> dict[str, Any]:
+        """`GET /api/v2/persons?limit=N` without ids: the first N persons it holds, by id."""
+        size = max(1, min(int(limit), 500)) if limit.isdigit() else 100
+        prefix = f"{PERSONS_PATH}/"
+        ids = sorted(
+            int(tail)
+            for path in self.records
+            if path.startswith(prefix) and (tail := path.removeprefix(prefix)).isdigit()
+        )
+        items = [self.records[f"{prefix}{person_id}"]["data"] for person_id in ids[:size]]
+        more = len(ids) > size
+        cursor = f"cursor-{ids[size]}" if more else None
+        return {"success": True, "data": items, "additional_data": {"next_cursor": cursor}}
 
     def _misbehaviour_for(self, path: str) -> Misbehaviour | None:
         for rule in self._misbehaviours:

@@ -1,16 +1,17 @@
 """A Slack stand-in: the Web API methods the app calls, and `response_url` endpoints.
 
 It records every call so tests and the bench can see what the app sent to Slack. Like Slack, it
-can refuse a message whose picture it "cannot download": any image on a host in
-`refused_image_hosts` (chat.* methods: `invalid_blocks` with "downloading image failed";
-response_url: HTTP 400 with the body `invalid_blocks`).
+names the token's granted scopes in the `x-oauth-scopes` header of every Web API answer
+(`scopes`, settable per test), and it can refuse a message whose picture it "cannot download":
+any image on a host in `refused_image_hosts` (chat.* methods: `invalid_blocks` with "downloading
+image failed"; response_url: HTTP 400 with the body `invalid_blocks`).
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,6 +22,8 @@ from devkit.serving import LoopbackServer
 
 RESPONSE_PATH = "/response/"
 SOCKET_PATH = "/socket-mode"
+# The scopes of an app-level token made for Socket Mode.
+APP_TOKEN_SCOPES = ("connections:write",)
 
 
 @dataclass(frozen=True)
@@ -39,11 +42,21 @@ class SlackStandIn(LoopbackServer):
     """Point `SLACK_API_URL` at `api_url`; give commands a `response_url(...)` on this server."""
 
     def __init__(
-        self, *, bot_token: str = "xoxb-demo", app_token: str = "xapp-demo", team: str = "Demo"
+        self,
+        *,
+        bot_token: str = "xoxb-demo",
+        app_token: str = "xapp-demo",
+        team: str = "Demo",
+        scopes: Sequence[str] = (),
     ) -> None:
         super().__init__()
         self.bot_token = bot_token
         self.app_token = app_token
+        # What the bot token was granted at install: Slack's `x-oauth-scopes` header.
+        self.scopes: list[str] = list(scopes)
+        self._installed_scopes = tuple(scopes)
+        # Where apps.connections.open sends the app; None: this stand-in's own socket.
+        self.socket_url: str | None = None
         # Socket Mode: connections the app opened, and the acks it sent back through them.
         self.sockets: list[web.WebSocketResponse] = []
         self.socket_acks: list[dict[str, Any]] = []
@@ -51,6 +64,9 @@ class SlackStandIn(LoopbackServer):
         self.calls: list[SlackCall] = []
         self.external_channels: set[str] = set()
         self.unknown_channels: set[str] = set()
+        # Direct messages: conversations.info answers Slack's IM object, which has no
+        # is_ext_shared.
+        self.im_channels: set[str] = set()
         self.refused_image_hosts: set[str] = set()
 
     @property
@@ -68,6 +84,12 @@ class SlackStandIn(LoopbackServer):
             web.post(RESPONSE_PATH + "{name}", self._response_url),
             web.get(SOCKET_PATH, self._socket),
         ]
+
+    def behave(self) -> None:
+        """Undo what a test changed: the granted scopes, the socket URL, refused pictures."""
+        self.scopes = list(self._installed_scopes)
+        self.socket_url = None
+        self.refused_image_hosts.clear()
 
     def calls_to(self, method: str) -> list[SlackCall]:
         return [call for call in self.calls if call.method == method]
@@ -89,14 +111,17 @@ class SlackStandIn(LoopbackServer):
         body = await _body(request)
         self.calls.append(SlackCall(method, body, request.path, dict(request.headers)))
         # Socket Mode connections are opened with the app-level token, everything else the bot's.
-        token = self.app_token if method == "apps.connections.open" else self.bot_token
+        app_level = method == "apps.connections.open"
+        token = self.app_token if app_level else self.bot_token
         if request.headers.get("Authorization") != f"Bearer {token}":
             return web.json_response({"ok": False, "error": "invalid_auth"})
-        if method == "apps.connections.open":
-            return web.json_response(
-                {"ok": True, "url": f"ws://127.0.0.1:{self.port}{SOCKET_PATH}"}
-            )
-        return web.json_response(self._answer(method, body))
+        # Slack names the token's scopes in every answer (as a comma-separated list).
+        scopes = {"x-oauth-scopes": ", ".join(APP_TOKEN_SCOPES if app_level else self.scopes)}
+        if app_level:
+            url = self.socket_url or f"ws://127.0.0.1:{self.port}{SOCKET_PATH}"
+            answer = {"ok": True, "url": url}
+            return web.json_response(answer, headers=scopes)
+        return web.json_response(self._answer(method, body), headers=scopes)
 
     async def push(self, envelope_type: str, payload: dict[str, Any], envelope_id: str) -> None:
         """Send an envelope (`slash_commands`, `events_api`, `interactive`) over Socket Mode."""
@@ -137,9 +162,14 @@ class SlackStandIn(LoopbackServer):
             channel = str(body.get("channel", ""))
             if channel in self.unknown_channels:
                 return {"ok": False, "error": "channel_not_found"}
+            if channel in self.im_channels:
+                # The documented IM object (docs.slack.dev, "im" type).
+                im = {"id": channel, "is_im": True, "user": "U024BE7LH", "created": 1360782804}
+                return {"ok": True, "channel": {**im, "is_user_deleted": False}}
+            shared = channel in self.external_channels
             return {
                 "ok": True,
-                "channel": {"id": channel, "is_ext_shared": channel in self.external_channels},
+                "channel": {"id": channel, "name": channel.lower(), "is_ext_shared": shared},
             }
         if method in ("chat.postMessage", "chat.unfurl"):
             key = "unfurls" if method == "chat.unfurl" else "blocks"

@@ -215,6 +215,15 @@ class PipedriveClient:
         found = await self._get_items("/api/v2/persons", V2Person, params)
         return {person.id: person.to_domain() for person in found}
 
+    async def first_person_id(self) -> int | None:
+        """The id of the first person this token may see (`GET /api/v2/persons?limit=1`), if any.
+
+        v2 whatever `api_version` says: v1's person list is deprecated, and v2 serves every
+        company. For `python -m bot check`, which then reads that person the configured way.
+        """
+        found = await self._get_items("/api/v2/persons", V2Person, {"limit": "1"})
+        return found[0].id if found else None
+
     async def activities(self, activity_ids: Sequence[int]) -> dict[int, Activity]:
         """Several activities by id in one request (up to 100); ids not found are left out."""
         if self.api_version == "v1":

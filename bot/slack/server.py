@@ -1,7 +1,8 @@
 """Serve the app: HTTP (`POST /slack/events`, `GET /healthz`) or Socket Mode; stop gracefully.
 
-On SIGTERM the server stops accepting, lets the answers in flight finish (a PaaS allows about
-30 s before it kills the process), then closes its connections and exits.
+On SIGTERM or SIGINT (Ctrl-C) the server stops accepting, lets the answers in flight finish (a
+PaaS allows about 30 s before it kills the process), then closes its connections and exits, in
+either mode and whether or not Slack has been reached yet.
 """
 
 from __future__ import annotations
@@ -9,11 +10,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Awaitable
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.errors import SlackApiError
 
 from bot.config import Settings
 from bot.slack.app import PersonCardApp, build_app
@@ -25,6 +29,30 @@ EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 # Heroku and most PaaS send SIGKILL 30 s after SIGTERM; leave room to close connections.
 SHUTDOWN_GRACE_SECONDS = 25.0
+# apps.connections.open errors that no retry can fix: the app-level token itself is refused.
+APP_TOKEN_REFUSALS = frozenset(
+    {
+        "invalid_auth",
+        "not_authed",
+        "account_inactive",
+        "token_revoked",
+        "token_expired",
+        "not_allowed_token_type",
+        "missing_scope",
+        "forbidden_team",
+    }
+)
+
+
+class AppTokenRefused(Exception):
+    """Slack refuses SLACK_APP_TOKEN: Socket Mode cannot start, and retrying will not help."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__(
+            f"Slack refused SLACK_APP_TOKEN ({error}): generate an app-level token with the"
+            " connections:write scope under Basic Information → App-Level Tokens, or unset"
+            " SLACK_APP_TOKEN to serve HTTP instead"
+        )
 
 
 def web_app(card_app: PersonCardApp, signing_secret: str) -> web.Application:
@@ -86,12 +114,57 @@ async def _serve_http(
 
 async def _serve_socket_mode(card_app: PersonCardApp, app_token: str, stop: asyncio.Event) -> None:
     handler = AsyncSocketModeHandler(card_app.bolt, app_token)
+    try:
+        if await _unless_stopped(_connect(handler, app_token), stop):
+            log.info("connected to Slack over Socket Mode")
+            await stop.wait()
+        else:
+            log.info("stopping before a Socket Mode connection was made")
+        await handler.disconnect_async()  # type: ignore[no-untyped-call]
+        await _drain(card_app)
+    finally:
+        await handler.close_async()  # type: ignore[no-untyped-call]
+
+
+async def _connect(handler: AsyncSocketModeHandler, app_token: str) -> None:
+    # The first URL is asked for here so that a refused token stops the start at once: slack_sdk
+    # would retry it every 10 s, forever, with a traceback each time.
+    handler.client.wss_uri = await _socket_mode_url(handler, app_token)
     await handler.connect_async()  # type: ignore[no-untyped-call]
-    log.info("connected to Slack over Socket Mode")
-    await stop.wait()
-    await handler.disconnect_async()  # type: ignore[no-untyped-call]
-    await _drain(card_app)
-    await handler.close_async()  # type: ignore[no-untyped-call]
+
+
+async def _socket_mode_url(handler: AsyncSocketModeHandler, app_token: str) -> str | None:
+    """A WebSocket URL from `apps.connections.open`; None leaves a passing failure to slack_sdk.
+
+    Raises AppTokenRefused when Slack refuses the token itself.
+    """
+    try:
+        answer = await handler.client.web_client.apps_connections_open(app_token=app_token)
+    except SlackApiError as error:
+        code = str(error.response.get("error", ""))
+        if code in APP_TOKEN_REFUSALS:
+            raise AppTokenRefused(code) from None
+        log.warning("apps.connections.open: %s; slack_sdk will retry", code or error)
+        return None
+    except (aiohttp.ClientError, TimeoutError, OSError) as error:
+        log.warning("apps.connections.open: %s; slack_sdk will retry", type(error).__name__)
+        return None
+    url = answer.get("url")
+    return url if isinstance(url, str) else None
+
+
+async def _unless_stopped(work: Awaitable[object], stop: asyncio.Event) -> bool:
+    """Await `work` unless `stop` is set first (then `work` is cancelled); True when it finished."""
+    working = asyncio.ensure_future(work)
+    stopping = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({working, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if not working.done():
+        working.cancel()
+        await asyncio.gather(working, return_exceptions=True)
+        return False
+    working.result()
+    return True
 
 
 async def _drain(card_app: PersonCardApp) -> None:

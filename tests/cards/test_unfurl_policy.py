@@ -105,17 +105,17 @@ def settings(**values: Any) -> Settings:
     return Settings(_env_file=None, **REQUIRED, **values)  # type: ignore[call-arg]
 
 
-def test_unfurl_settings_default_to_full_compact_everywhere() -> None:
+def test_unfurl_settings_default_to_compact_everywhere() -> None:
     defaults = UnfurlPolicy.from_settings(settings())
-    assert defaults == UnfurlPolicy(detail="full", external="compact", channels=None)
+    assert defaults == UnfurlPolicy(detail="compact", external="compact", channels=None)
 
 
 def test_unfurl_settings_are_read_in_any_case_and_spacing() -> None:
     chosen = settings(
-        unfurl_detail=" Compact ", unfurl_external="FULL", unfurl_channels=" c0a1, G99X ,"
+        unfurl_detail=" Full ", unfurl_external="FULL", unfurl_channels=" C0A1B2C3D, G99X88Y77 ,"
     )
     assert UnfurlPolicy.from_settings(chosen) == UnfurlPolicy(
-        detail="compact", external="full", channels=frozenset({"C0A1", "G99X"})
+        detail="full", external="full", channels=frozenset({"C0A1B2C3D", "G99X88Y77"})
     )
 
 
@@ -125,7 +125,7 @@ def test_unfurl_settings_are_read_in_any_case_and_spacing() -> None:
         ({"unfurl_detail": "some"}, "UNFURL_DETAIL"),
         ({"unfurl_external": "off"}, "UNFURL_EXTERNAL"),
         ({"unfurl_channels": "#general"}, "UNFURL_CHANNELS"),
-        ({"unfurl_channels": "C0A1,U0123ABC"}, "UNFURL_CHANNELS"),
+        ({"unfurl_channels": "C0A1B2C3D,U0123ABCD"}, "UNFURL_CHANNELS"),
     ],
 )
 def test_wrong_unfurl_settings_are_named_at_start_up(values: dict[str, str], name: str) -> None:

@@ -53,7 +53,7 @@ def slack(app: AppProcess, standins: StandIns) -> Iterator[SlackSender]:
 
 @pytest.fixture(autouse=True)
 def well_behaved(standins: StandIns) -> Iterator[None]:
-    """Each test starts with a Pipedrive that behaves and a Slack that takes every picture."""
+    """Each test starts with a Pipedrive that behaves and a Slack as installed from the manifest."""
     yield
     standins.pipedrive.behave()
-    standins.slack.refused_image_hosts.clear()
+    standins.slack.behave()

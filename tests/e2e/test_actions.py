@@ -97,7 +97,7 @@ def test_share_posts_the_card_in_channel_and_removes_the_ephemeral(
         assert expected in card
     assert list(buttons(shared)) == [OPEN]  # nobody in the channel can share or refresh it
     assert shared["text"] == "Will Smith · Org Name"
-    assert removed == {"text": "", "delete_original": True}
+    assert removed == {"delete_original": True}
     assert standins.slack.calls_to("chat.postMessage") == []  # no scope, no membership needed
 
 
@@ -210,7 +210,7 @@ def test_a_shared_card_whose_picture_slack_refuses_is_shared_without_it(
     assert refused["response_type"] == shared["response_type"] == "in_channel"
     assert image_urls(refused["blocks"]) and not image_urls(shared["blocks"])
     assert "Shared by <@W111>" in all_text(shared["blocks"])
-    assert removed == {"text": "", "delete_original": True}
+    assert removed == {"delete_original": True}
 
 
 def test_an_unfurl_whose_picture_slack_refuses_comes_again_without_it(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
 
 import httpx
+import pytest
 
 from devkit.harness import (
     APP_TOKEN,
@@ -14,6 +16,7 @@ from devkit.harness import (
     all_text,
     app_environment,
     link_shared_event,
+    run_bot,
     wait_for,
 )
 
@@ -67,3 +70,29 @@ def test_socket_mode_answers_commands_and_unfurls_then_stops_cleanly(
 
     assert app.terminate() == 0
     assert "connected to Slack over Socket Mode" in app.log()
+
+
+def test_a_refused_app_token_stops_the_start_with_one_line(standins: StandIns) -> None:
+    wrong = "xapp-1-A0-refused-0123456789"
+    done = run_bot(env=app_environment(standins, SLACK_APP_TOKEN=wrong))
+    assert done.returncode == 1
+    said = done.stdout + done.stderr
+    (line,) = [line for line in said.splitlines() if line.startswith("error: ")]
+    assert line.startswith("error: Slack refused SLACK_APP_TOKEN (invalid_auth): generate")
+    assert "Traceback" not in said and "Retrying" not in said
+    assert wrong not in said
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_stops_socket_mode_while_slack_cannot_be_reached(
+    standins: StandIns, stop: signal.Signals
+) -> None:
+    slack = standins.slack
+    slack.socket_url = "ws://127.0.0.1:9/socket-mode"  # nothing listens: slack_sdk retries
+    opened = len(slack.calls_to("apps.connections.open"))
+    env = app_environment(standins, SLACK_APP_TOKEN=APP_TOKEN)
+    app = AppProcess(env).start(ready=lambda: len(slack.calls_to("apps.connections.open")) > opened)
+    assert app.process is not None
+    app.process.send_signal(stop)
+    assert app.process.wait(timeout=20) == 0
+    assert "connected to Slack over Socket Mode" not in app.log()

@@ -115,9 +115,55 @@ def test_compact_unfurls_carry_no_email_or_phone(
     assert "CINTERNAL1" not in lookups(standins)  # compact either way: no need to ask
 
 
-def test_full_unfurls_in_an_internal_channel_show_the_whole_card(
+def test_unfurls_are_compact_by_default_with_no_email_or_phone(
     slack: SlackSender, standins: StandIns
 ) -> None:
+    person = next_person()
+    url = f"https://acme.pipedrive.com/person/{person}"
+    slack.event(link_shared_event([url], channel="CINTERNAL3", is_bot_user_member=True))
+    assert_compact(unfurl_of(standins, url), standins, person)
+    assert "CINTERNAL3" not in lookups(standins)
+
+
+def test_a_public_channel_the_app_is_not_in_unfurls_like_any_other(
+    start_app: Callable[..., AppProcess], standins: StandIns
+) -> None:
+    # Slack sends link_shared from conversations the app is not a member of too
+    # (is_bot_user_member: false); the same settings apply there, looked up the same way.
+    slack = sender(start_app, standins, UNFURL_DETAIL="full")
+    standins.slack.external_channels.add("CSHARED03")
+    inside, outside = next_person(), next_person()
+    for person, channel in ((inside, "CNOTMEMBER1"), (outside, "CSHARED03")):
+        url = f"https://acme.pipedrive.com/person/{person}"
+        slack.event(link_shared_event([url], channel=channel, is_bot_user_member=False))
+    assert_full(
+        unfurl_of(standins, f"https://acme.pipedrive.com/person/{inside}"), standins, inside
+    )
+    assert_compact(
+        unfurl_of(standins, f"https://acme.pipedrive.com/person/{outside}"), standins, outside
+    )
+
+
+def test_a_direct_message_unfurls_compact_even_with_full_detail(
+    start_app: Callable[..., AppProcess], standins: StandIns
+) -> None:
+    # The app cannot tell whether the other side of a DM is external: conversations.info
+    # fails for a DM the app is not in, and Slack's IM object has no is_ext_shared.
+    slack = sender(start_app, standins, UNFURL_DETAIL="full")
+    standins.slack.unknown_channels.add("D0DMNOTIN1")
+    standins.slack.im_channels.add("D0DMKNOWN1")
+    for channel in ("D0DMNOTIN1", "D0DMKNOWN1"):
+        person = next_person()
+        url = f"https://acme.pipedrive.com/person/{person}"
+        slack.event(link_shared_event([url], channel=channel, is_bot_user_member=False))
+        assert_compact(unfurl_of(standins, url), standins, person)
+        assert channel in lookups(standins)
+
+
+def test_full_unfurls_in_an_internal_channel_show_the_whole_card(
+    start_app: Callable[..., AppProcess], standins: StandIns
+) -> None:
+    slack = sender(start_app, standins, UNFURL_DETAIL="full")
     person = next_person()
     url = f"https://acme.pipedrive.com/person/{person}"
     slack.event(link_shared_event([url], channel="CINTERNAL2"))
@@ -142,8 +188,9 @@ def test_off_unfurls_nothing_and_asks_no_one(
 
 
 def test_a_slack_connect_channel_gets_compact_unfurls_asked_about_once(
-    slack: SlackSender, standins: StandIns
+    start_app: Callable[..., AppProcess], standins: StandIns
 ) -> None:
+    slack = sender(start_app, standins, UNFURL_DETAIL="full")
     standins.slack.external_channels.add("CSHARED01")
     first, second = next_person(), next_person()
     for person in (first, second):
@@ -154,8 +201,9 @@ def test_a_slack_connect_channel_gets_compact_unfurls_asked_about_once(
 
 
 def test_a_channel_slack_will_not_describe_gets_compact_unfurls(
-    slack: SlackSender, standins: StandIns
+    start_app: Callable[..., AppProcess], standins: StandIns
 ) -> None:
+    slack = sender(start_app, standins, UNFURL_DETAIL="full")
     standins.slack.unknown_channels.add("GUNKNOWN1")
     person = next_person()
     url = f"https://acme.pipedrive.com/person/{person}"
@@ -164,8 +212,9 @@ def test_a_channel_slack_will_not_describe_gets_compact_unfurls(
 
 
 def test_links_in_the_composer_get_compact_unfurls_without_a_lookup(
-    slack: SlackSender, standins: StandIns
+    start_app: Callable[..., AppProcess], standins: StandIns
 ) -> None:
+    slack = sender(start_app, standins, UNFURL_DETAIL="full")
     person = next_person()
     url = f"https://acme.pipedrive.com/person/{person}"
     before = len(lookups(standins))
@@ -177,7 +226,7 @@ def test_links_in_the_composer_get_compact_unfurls_without_a_lookup(
 def test_unfurl_external_full_shows_the_whole_card_everywhere_without_lookups(
     start_app: Callable[..., AppProcess], standins: StandIns
 ) -> None:
-    slack = sender(start_app, standins, UNFURL_EXTERNAL="full")
+    slack = sender(start_app, standins, UNFURL_DETAIL="full", UNFURL_EXTERNAL="full")
     standins.slack.external_channels.add("CSHARED02")
     before = len(lookups(standins))
     for event in (
@@ -197,7 +246,9 @@ def test_unfurl_external_full_shows_the_whole_card_everywhere_without_lookups(
 def test_only_the_allowed_channels_unfurl(
     start_app: Callable[..., AppProcess], standins: StandIns
 ) -> None:
-    app = start_app(PERSON_CACHE_TTL="0", UNFURL_CHANNELS="CALLOWED1, CALLOWED2")
+    app = start_app(
+        PERSON_CACHE_TTL="0", UNFURL_DETAIL="full", UNFURL_CHANNELS="CALLOWED1, CALLOWED2"
+    )
     slack = SlackSender(app.url, standins.slack)
     standins.slack.external_channels.add("CALLOWED2")
     allowed, shared = next_person(), next_person()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from devkit.harness import (
+    AppProcess,
     SlackSender,
     StandIns,
     all_text,
@@ -28,7 +30,10 @@ def unfurl_for(standins: StandIns, marker: str) -> dict[str, Any]:
     return wait_for(find, what=f"chat.unfurl for {marker}")
 
 
-def test_a_pasted_person_link_unfurls_into_the_card(slack: SlackSender, standins: StandIns) -> None:
+def test_a_pasted_person_link_unfurls_into_the_card(
+    start_app: Callable[..., AppProcess], standins: StandIns
+) -> None:
+    slack = SlackSender(start_app(PERSON_CACHE_TTL="0", UNFURL_DETAIL="full").url, standins.slack)
     url = "https://acme.pipedrive.com/person/2"
     event = link_shared_event([url])
     assert slack.event(event).status_code == 200

@@ -1,0 +1,30 @@
+"""`python -m bot check`'s pure parts: which scopes the manifest asks for, what Slack granted."""
+
+from __future__ import annotations
+
+from bot.check import BOT_SCOPES, granted_scopes, scope_finding
+from devkit.harness import manifest_bot_scopes
+
+
+def test_check_asks_for_exactly_the_manifest_bot_scopes() -> None:
+    # When manifest.yml gains a scope, BOT_SCOPES must too, or check will not miss it.
+    assert sorted(BOT_SCOPES) == sorted(manifest_bot_scopes())
+
+
+def test_the_scopes_header_is_read_as_slack_writes_it() -> None:
+    # The header as Slack's docs and clients show it: comma and space separated.
+    assert granted_scopes({"X-OAuth-Scopes": "files:read, chat:write:bot"}) == {
+        "files:read",
+        "chat:write:bot",
+    }
+    assert granted_scopes({"x-oauth-scopes": "commands,links:read"}) == {"commands", "links:read"}
+    assert granted_scopes({"x-oauth-scopes": ""}) == frozenset()
+    assert granted_scopes({"content-type": "application/json"}) is None
+
+
+def test_missing_scopes_are_named_in_the_manifest_order() -> None:
+    finding = scope_finding(frozenset({"commands", "links:read", "links:write", "groups:read"}))
+    assert finding.status == "FAIL"
+    assert "lacks channels:read, im:read, mpim:read," in finding.text
+    assert scope_finding(frozenset(BOT_SCOPES) | {"chat:write"}).status == "ok"
+    assert scope_finding(None).status == "note"

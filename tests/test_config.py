@@ -1,0 +1,156 @@
+"""Settings that fail fast: one plain line per problem, before anything starts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from bot.config import PLACEHOLDERS, Settings, settings_errors
+
+ROOT = Path(__file__).resolve().parents[1]
+
+REQUIRED: dict[str, Any] = {
+    "slack_bot_token": "xoxb-1-2-abc",
+    "slack_signing_secret": "secret",
+    "pipedrive_api_token": "token",
+    "pipedrive_company_domain": "acme",
+}
+
+
+def settings(**values: Any) -> Settings:
+    return Settings(_env_file=None, **{**REQUIRED, **values})  # type: ignore[call-arg]
+
+
+def error_lines(**values: Any) -> list[str]:
+    with pytest.raises(ValidationError) as raised:
+        settings(**values)
+    return settings_errors(raised.value)
+
+
+def test_unfurls_are_compact_unless_chosen_otherwise() -> None:
+    assert settings().unfurl_detail == "compact"
+    assert settings(unfurl_detail="full").unfurl_detail == "full"
+
+
+# -- UNFURL_CHANNELS ----------------------------------------------------------------------
+
+
+def test_channel_ids_are_kept_as_slack_writes_them() -> None:
+    chosen = settings(unfurl_channels=" C0123ABCD, G0456EFGH12 ,D024BFF1M,")
+    assert chosen.unfurl_channel_allow_list == frozenset({"C0123ABCD", "G0456EFGH12", "D024BFF1M"})
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        "general",  # a name; upper-cased it would look like an id (GENERAL)
+        "#sales",
+        "c0123abcd",  # ids are upper case
+        "C0123",  # too short
+        "C0123ABCD01234",  # too long
+        "U0123ABCD",  # a user, not a channel
+        "C0123ABC-",
+    ],
+)
+def test_anything_but_a_channel_id_is_refused_with_where_to_find_one(wrong: str) -> None:
+    (line,) = error_lines(unfurl_channels=f"C0123ABCD,{wrong}")
+    assert line.startswith("UNFURL_CHANNELS is invalid: not Slack channel ids: ")
+    assert wrong in line and "C0123ABCD," not in line
+    assert "channel's details → About → Channel ID" in line
+
+
+# -- Slack tokens -------------------------------------------------------------------------
+
+
+def test_an_app_token_in_the_bot_token_variable_is_named_as_swapped() -> None:
+    (line,) = error_lines(slack_bot_token="xapp-1-A0-123-abc")
+    assert line.startswith("SLACK_BOT_TOKEN is invalid: this is an app-level token (xapp-…)")
+    assert "SLACK_APP_TOKEN" in line
+    assert "xapp-1-A0-123-abc" not in line
+
+
+def test_a_bot_token_in_the_app_token_variable_is_named_as_swapped() -> None:
+    (line,) = error_lines(slack_app_token="xoxb-1-2-abc")
+    assert line.startswith("SLACK_APP_TOKEN is invalid: this is the bot token (xoxb-)")
+    assert "SLACK_BOT_TOKEN" in line
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ({"slack_bot_token": "xoxp-1-2-abc"}, "SLACK_BOT_TOKEN is invalid: this is a user token"),
+        ({"slack_bot_token": "abc"}, "SLACK_BOT_TOKEN is invalid: must be the Bot User OAuth"),
+        ({"slack_bot_token": " "}, "SLACK_BOT_TOKEN is invalid: must not be empty"),
+        ({"slack_app_token": "abc"}, "SLACK_APP_TOKEN is invalid: must be an app-level token"),
+    ],
+)
+def test_a_token_of_the_wrong_kind_is_refused(values: dict[str, str], expected: str) -> None:
+    (line,) = error_lines(**values)
+    assert line.startswith(expected)
+
+
+def test_tokens_of_the_right_kind_are_taken() -> None:
+    chosen = settings(slack_app_token="xapp-1-A0-123-abc")
+    assert chosen.slack_bot_token.get_secret_value() == "xoxb-1-2-abc"
+    assert chosen.slack_app_token is not None
+    assert settings(slack_app_token="  ").slack_app_token is None
+
+
+# -- .env.example placeholders -------------------------------------------------------------
+
+
+def test_a_copy_of_env_example_left_as_it_is_names_every_placeholder(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    for name in ("PIPEDRIVE_API_TOKEN", "PIPEDRIVE_COMPANY_DOMAIN"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(ValidationError) as raised:
+        Settings(_env_file=ROOT / ".env.example")  # type: ignore[call-arg]
+    lines = settings_errors(raised.value)
+    assert sorted(line.split(" ", 1)[0] for line in lines) == sorted(
+        name.upper() for name in PLACEHOLDERS
+    )
+    for line in lines:
+        assert "is invalid: still the placeholder from .env.example" in line
+
+
+def test_env_example_ships_exactly_the_placeholders_the_settings_refuse() -> None:
+    assigned = dict(
+        line.split("=", 1)
+        for line in (ROOT / ".env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    filled = {name.lower(): value for name, value in assigned.items() if value}
+    assert filled == PLACEHOLDERS
+
+
+def test_each_problem_is_one_line() -> None:
+    lines = error_lines(
+        slack_bot_token=PLACEHOLDERS["slack_bot_token"],
+        slack_app_token="xoxb-1",
+        unfurl_channels="general",
+        pipedrive_company_domain=PLACEHOLDERS["pipedrive_company_domain"],
+    )
+    assert [line.split(" ", 1)[0] for line in lines] == [
+        "PIPEDRIVE_COMPANY_DOMAIN",
+        "SLACK_BOT_TOKEN",
+        "SLACK_APP_TOKEN",
+        "UNFURL_CHANNELS",
+    ]
+    assert all("\n" not in line and "Value error" not in line for line in lines)
+
+
+def test_an_empty_variable_counts_as_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    # As a PaaS may set an optional variable left blank, or `NAME=` in a .env file.
+    for name in ("PIPEDRIVE_BURST_LIMIT", "UNFURL_DETAIL", "SLACK_APP_TOKEN", "CARD_TIMEOUT"):
+        monkeypatch.setenv(name, "")
+    chosen = settings()
+    assert chosen.pipedrive_burst_limit == 40
+    assert chosen.unfurl_detail == "compact"
+    assert chosen.slack_app_token is None
+    assert chosen.card_timeout == 2.5
