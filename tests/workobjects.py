@@ -179,12 +179,11 @@ def _custom_field_model(field: dict[str, Any]) -> EntityCustomField:
 
 
 def _actions_model(actions: dict[str, Any]) -> EntityActions:
-    return EntityActions(
-        **{
-            group: [EntityActionButton(**action) for action in buttons]
-            for group, buttons in actions.items()
-        }
-    )
+    groups: dict[str, Any] = {
+        group: [EntityActionButton(**action) for action in buttons]
+        for group, buttons in actions.items()
+    }
+    return EntityActions(**groups)
 
 
 def _is_https(url: Any) -> bool:

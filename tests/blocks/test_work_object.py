@@ -125,7 +125,7 @@ ORGANIZATION = {
 
 
 def test_seed_person_full_unfurl() -> None:
-    fields = [
+    fields: list[dict[str, Any]] = [
         {
             "key": "email",
             "label": "Email",
@@ -698,7 +698,7 @@ def test_the_checker_accepts_slacks_own_examples() -> None:
 
 def _break(path: str, change: Any) -> dict[str, Any]:
     """The seed's details entity with one change at `path` ("a.b.0.c"; `None` deletes)."""
-    entity = json.loads(json.dumps(details(seed_person())))
+    entity: dict[str, Any] = json.loads(json.dumps(details(seed_person())))
     *parents, last = path.split(".")
     node: Any = entity
     for part in parents:
