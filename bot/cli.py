@@ -13,9 +13,18 @@ from typing import Any
 
 from pydantic import SecretStr, ValidationError
 
-from blocks import builder_url, failure_message, person_card, preview
+from blocks import (
+    builder_url,
+    failure_message,
+    person_card,
+    person_details_entity,
+    person_entity,
+    person_url,
+    preview,
+)
 from bot.cards.service import PeopleService
 from bot.config import PipedriveSettings, settings_errors
+from bot.domain import PersonCard
 from bot.pipedrive import PipedriveClient, PipedriveError
 from devkit import PipedriveStandIn
 
@@ -62,7 +71,35 @@ async def print_card(args: argparse.Namespace) -> int:
     print(json.dumps({"blocks": blocks}, indent=2, ensure_ascii=False))
     print("\n--- See it as Slack draws it " + "-" * 31)
     print(builder_url(blocks))
+    print_work_objects(person, company_domain)
     return 0
+
+
+def print_work_objects(card: PersonCard, company_domain: str) -> None:
+    """The card as Work Objects: its link unfurled (full and compact) and its details pane."""
+    shared = person_url(company_domain, card.person.id)
+    sections: list[tuple[str, dict[str, Any]]] = [
+        (
+            f"Work Object, {detail} unfurl (chat.unfurl metadata)",
+            {
+                "entities": [
+                    person_entity(
+                        card, company_domain=company_domain, app_unfurl_url=shared, detail=detail
+                    )
+                ]
+            },
+        )
+        for detail in ("full", "compact")
+    ]
+    sections.append(
+        (
+            "Work Object details pane (entity.presentDetails metadata)",
+            person_details_entity(card, company_domain=company_domain),
+        )
+    )
+    for heading, metadata in sections:
+        print(f"\n--- {heading} " + "-" * max(3, 55 - len(heading)))
+        print(json.dumps(metadata, indent=2, ensure_ascii=False))
 
 
 def card_main(argv: list[str]) -> int:
