@@ -69,7 +69,15 @@ from .custom_fields import (
     reference_url,
     time_range_text,
 )
-from .person_card import DELETED_SUFFIX, LABEL_MAX, LINES_SHOWN, NAME_MAX, OPEN_ACTION_ID, TEXT_MAX
+from .person_card import (
+    DELETED_SUFFIX,
+    LABEL_MAX,
+    LINES_SHOWN,
+    NAME_MAX,
+    OPEN_ACTION_ID,
+    TEXT_MAX,
+    activity_title,
+)
 from .pipedrive_links import person_url, pipedrive_url
 from .text import clip, one_line
 
@@ -285,12 +293,7 @@ def _next_activity(activity: Activity | None) -> list[EntityCustomField | None]:
     moment every reader sees in their own time zone, or an all-day activity's date as is."""
     if activity is None:
         return []
-    subject = one_line(activity.subject)
-    kind = one_line(activity.type_name) or one_line(activity.type)
-    parts = [clip(subject, TEXT_MAX)] if subject else []
-    if kind:
-        parts.append(f"({clip(kind, LABEL_MAX)})")
-    what = _string("next_activity", "Next activity", " ".join(parts) or f"Activity {activity.id}")
+    what = _string("next_activity", "Next activity", activity_title(activity, clip))
     due: EntityCustomField | None
     if activity.due_at is not None:
         due = _timestamp("next_activity_due", "Due", activity.due_at) or _string(
