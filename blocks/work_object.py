@@ -92,8 +92,8 @@ TITLE_MAX = 150
 ERROR_MESSAGE_MAX = 300
 # JavaScript's largest exact integer: a bigger number travels as text, not as an integer field.
 INTEGER_MAX = 2**53 - 1
-# Slack checks `slack#/types/email` values; anything else that looks unlike an address is a
-# string. The HTML "valid e-mail address" pattern, with a dot in the domain.
+# Slack checks `slack#/types/email` values, so a value unlike an address goes as a string. The
+# HTML "valid e-mail address" pattern, with a dot in the domain.
 _EMAIL = re.compile(
     r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+"
     r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -129,8 +129,8 @@ def person_details_entity(card: PersonCard, *, company_domain: str) -> dict[str,
 def details_error(status: DetailsErrorStatus, message: str | None = None) -> dict[str, Any]:
     """The `error` for `entity.presentDetails(trigger_id, error=...)`: why there are no details.
 
-    Slack words each status itself; `message` (plain text, one line) goes as `custom_message`,
-    which Slack documents for its "custom" statuses, so it may not be shown for these.
+    `message` (plain text, one line) goes as `custom_message`, which Slack documents for its
+    custom statuses only: Slack may show its own wording for these four instead.
     """
     error: dict[str, Any] = {"status": status}
     text = one_line(message)

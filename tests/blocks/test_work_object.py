@@ -202,6 +202,11 @@ def test_seed_person_details_show_the_whole_card() -> None:
     assert by_key(entity)["organization"]["link"] == "https://acme.pipedrive.com/organization/1234"
     assert entity["entity_payload"]["actions"] == OPEN_ACTION
     assert entity["entity_payload"]["attributes"] == ATTRIBUTES
+    # The same entity as the unfurl's (Slack refuses details for another one), minus the link.
+    shared = unfurl(seed_person())
+    assert {key: entity[key] for key in ("entity_type", "url", "external_ref")} == {
+        key: shared[key] for key in ("entity_type", "url", "external_ref")
+    }
     assert "app_unfurl_url" not in entity
 
 
