@@ -1,13 +1,16 @@
 """Block Kit and Work Objects for the app: pure functions from the domain model to Slack
 messages and entity metadata, no I/O."""
 
+from .answers import answer_message, card_message
 from .builder import builder_url
 from .images import has_images, without_images
 from .message import Message
 from .messages import (
     auth_failed_message,
+    bad_request_message,
     failure_message,
     forbidden_message,
+    in_about,
     invalid_card_button_message,
     invalid_input_message,
     no_match_message,
@@ -44,7 +47,11 @@ __all__ = [
     "SHOW_PERSON_ACTION_ID",
     "DetailsErrorStatus",
     "Message",
+    "answer_message",
     "auth_failed_message",
+    "bad_request_message",
+    "card_message",
+    "in_about",
     "builder_url",
     "clip",
     "details_error",

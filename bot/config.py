@@ -88,6 +88,10 @@ class Settings(PipedriveSettings):
     unfurl_external: Literal["compact", "full"] = "compact"
     # Channel ids, comma-separated, where links unfurl; empty: every conversation.
     unfurl_channels: str = ""
+    # Shared state for several processes (limits, holds, caches, one-time keys); unset: in-process.
+    redis_url: SecretStr | None = None
+    # False accepts a certificate no authority signed (Heroku's Redis); still encrypted.
+    redis_verify_certificate: bool = True
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -121,7 +125,7 @@ class Settings(PipedriveSettings):
             raise ValueError("must not be empty")
         return value
 
-    @field_validator("slack_app_token", mode="before")
+    @field_validator("slack_app_token", "redis_url", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

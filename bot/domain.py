@@ -302,3 +302,12 @@ class SearchHit(_Model):
     name: str | None = None
     organization_name: str | None = None
     primary_email: str | None = None
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """The persons a search found, best first; `more`: Pipedrive found more than `hits`."""
+
+    term: str
+    hits: tuple[SearchHit, ...]
+    more: bool = False

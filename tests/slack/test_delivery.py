@@ -73,7 +73,7 @@ async def test_a_refusal_that_is_no_picture_is_not_retried(
 async def test_delete_original_asks_slack_to_remove_the_message(slack: SlackStandIn) -> None:
     respond = AsyncRespond(response_url=slack.response_url("delete"))
     assert await delete_original(respond, reference="r") == "sent"
-    assert slack.responses("delete") == [{"text": "", "delete_original": True}]
+    assert slack.responses("delete") == [{"delete_original": True}]  # alone, as documented
 
 
 async def test_an_unfurl_with_a_refused_picture_is_sent_again_without_any(

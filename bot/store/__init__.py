@@ -1,0 +1,1 @@
+"""Storage: shared state (in-process or Redis)."""
