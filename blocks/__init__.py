@@ -1,4 +1,5 @@
-"""Block Kit for the app: pure functions from the domain model to Slack messages, no I/O."""
+"""Block Kit and Work Objects for the app: pure functions from the domain model to Slack
+messages and entity metadata, no I/O."""
 
 from .answers import answer_message, card_message
 from .builder import builder_url
@@ -32,12 +33,19 @@ from .pipedrive_links import person_url
 from .preview import preview
 from .search_results import SHOW_PERSON_ACTION_ID, search_results_message
 from .text import clip, escape, mrkdwn
+from .work_object import (
+    DetailsErrorStatus,
+    details_error,
+    person_details_entity,
+    person_entity,
+)
 
 __all__ = [
     "OPEN_ACTION_ID",
     "REFRESH_ACTION_ID",
     "SHARE_ACTION_ID",
     "SHOW_PERSON_ACTION_ID",
+    "DetailsErrorStatus",
     "Message",
     "answer_message",
     "auth_failed_message",
@@ -46,6 +54,7 @@ __all__ = [
     "in_about",
     "builder_url",
     "clip",
+    "details_error",
     "escape",
     "failure_message",
     "forbidden_message",
@@ -57,6 +66,8 @@ __all__ = [
     "not_found_message",
     "person_card",
     "person_card_text",
+    "person_details_entity",
+    "person_entity",
     "person_url",
     "preview",
     "rate_limited_message",

@@ -17,6 +17,7 @@ from bot.domain import (
     FieldValue,
     MoneyValue,
     NumberValue,
+    Option,
     OptionsValue,
     PhoneValue,
     ReferenceValue,
@@ -84,23 +85,46 @@ def value_text(value: FieldValue, company_domain: str) -> str | None:
             return f"{amount_text} {mrkdwn(code, CURRENCY_MAX)}" if code else amount_text
         case BooleanValue(value=flag):
             return "Yes" if flag else "No"
-        case DateValue(start=start, end=end):
-            return calendar_day(start) + (f" – {calendar_day(end)}" if end else "")
-        case TimeValue(start=start, end=end, timezone=timezone):
-            shown = start.strftime("%H:%M") + (end.strftime("–%H:%M") if end else "")
+        case DateValue():
+            return date_range_text(value)
+        case TimeValue(timezone=timezone):
             zone = one_line(timezone)
+            shown = time_range_text(value)
             return f"{shown} ({mrkdwn(zone, TIMEZONE_MAX)})" if zone else shown
         case OptionsValue(options=options):
-            labels = [one_line(option.label) or f"Option {option.id}" for option in options]
-            shown = ", ".join(mrkdwn(label, OPTION_MAX) for label in labels)
+            shown = ", ".join(mrkdwn(option_label(option), OPTION_MAX) for option in options)
             return clip(shown, VALUE_MAX) if shown else None
-        case ReferenceValue(target=target, id=record_id, name=name):
-            label = one_line(name) or f"{_TARGET_WORDS[target]} {record_id}"
-            if target in _LINKED:
-                url = pipedrive_url(company_domain, _LINKED[target], record_id)
-                return url_link(url, label, limit=NAME_MAX)
-            return mrkdwn(label, NAME_MAX)
+        case ReferenceValue():
+            url = reference_url(value, company_domain)
+            label = reference_label(value)
+            return url_link(url, label, limit=NAME_MAX) if url else mrkdwn(label, NAME_MAX)
     return None
+
+
+def date_range_text(value: DateValue) -> str:
+    """ "Mon 01 Jan 2024", or "Mon 01 Jan 2024 – Thu 01 Feb 2024" for a range."""
+    return calendar_day(value.start) + (f" – {calendar_day(value.end)}" if value.end else "")
+
+
+def time_range_text(value: TimeValue) -> str:
+    """ "09:00", or "09:00–11:30" for a range; without its time zone."""
+    return value.start.strftime("%H:%M") + (value.end.strftime("–%H:%M") if value.end else "")
+
+
+def option_label(option: Option) -> str:
+    """The option's label (plain text), else "Option 12" for an id the field does not define."""
+    return one_line(option.label) or f"Option {option.id}"
+
+
+def reference_label(value: ReferenceValue) -> str:
+    """The record's name (plain text), else "User 12", "Organization 7" or "Person 9"."""
+    return one_line(value.name) or f"{_TARGET_WORDS[value.target]} {value.id}"
+
+
+def reference_url(value: ReferenceValue, company_domain: str) -> str | None:
+    """The organization or person in Pipedrive; None for a user, who has no page to link."""
+    kind = _LINKED.get(value.target)
+    return pipedrive_url(company_domain, kind, value.id) if kind else None
 
 
 def number_text(number: Decimal) -> str:

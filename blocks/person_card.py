@@ -179,15 +179,21 @@ def _organization_lines(
 def _activity_lines(activity: Activity | None, now: datetime) -> list[str | None]:
     if activity is None:
         return []
-    subject = one_line(activity.subject)
-    kind = one_line(activity.type_name) or one_line(activity.type)
-    what = [mrkdwn(subject, TEXT_MAX)] if subject else []
-    if kind:
-        what.append(f"({mrkdwn(kind, LABEL_MAX)})")
     due = _due(activity)
     if due and activity.is_overdue(now):
         due += OVERDUE_MARK
-    return [" ".join(what) or f"Activity {activity.id}", due]
+    return [activity_title(activity, mrkdwn), due]
+
+
+def activity_title(activity: Activity, text: Callable[[str, int], str]) -> str:
+    """ "Call about the renewal (Call)": its subject and type, each through `text` (`mrkdwn` for
+    Block Kit, `clip` for plain text) with its limit; "Activity 12" when it has neither."""
+    subject = one_line(activity.subject)
+    kind = one_line(activity.type_name) or one_line(activity.type)
+    what = [text(subject, TEXT_MAX)] if subject else []
+    if kind:
+        what.append(f"({text(kind, LABEL_MAX)})")
+    return " ".join(what) or f"Activity {activity.id}"
 
 
 def _due(activity: Activity) -> str | None:

@@ -13,7 +13,15 @@ from typing import Any
 
 from pydantic import SecretStr, ValidationError
 
-from blocks import answer_message, builder_url, person_card, preview
+from blocks import (
+    answer_message,
+    builder_url,
+    person_card,
+    person_details_entity,
+    person_entity,
+    person_url,
+    preview,
+)
 from bot.cards.lookup import Lookup
 from bot.cards.search import PeopleSearch
 from bot.cards.service import PeopleService
@@ -63,7 +71,35 @@ async def print_card(args: argparse.Namespace) -> int:
     print(json.dumps({"blocks": blocks}, indent=2, ensure_ascii=False))
     print("\n--- See it as Slack draws it " + "-" * 31)
     print(builder_url(blocks))
+    print_work_objects(answer, settings.pipedrive_company_domain)
     return 0
+
+
+def print_work_objects(card: PersonCard, company_domain: str) -> None:
+    """The card as Work Objects: its link unfurled (full and compact) and its details pane."""
+    shared = person_url(company_domain, card.person.id)
+    sections: list[tuple[str, dict[str, Any]]] = [
+        (
+            f"Work Object, {detail} unfurl (chat.unfurl metadata)",
+            {
+                "entities": [
+                    person_entity(
+                        card, company_domain=company_domain, app_unfurl_url=shared, detail=detail
+                    )
+                ]
+            },
+        )
+        for detail in ("full", "compact")
+    ]
+    sections.append(
+        (
+            "Work Object details pane (entity.presentDetails metadata)",
+            person_details_entity(card, company_domain=company_domain),
+        )
+    )
+    for heading, metadata in sections:
+        print(f"\n--- {heading} " + "-" * max(3, 55 - len(heading)))
+        print(json.dumps(metadata, indent=2, ensure_ascii=False))
 
 
 def card_main(argv: list[str]) -> int:

@@ -1,4 +1,9 @@
-"""manifest.yml is a valid Slack app manifest and asks for exactly what the app uses."""
+"""manifest.yml is a valid Slack app manifest and asks for exactly what the app uses.
+
+Slack's published schema (slackapi/manifest-schema 1.0.0, vendored unchanged) predates Work
+Objects: it has no `features.rich_previews`. The tests validate against that schema extended by
+`rich_previews` alone, in the shape of Slack's own Work Objects sample manifest.
+"""
 
 from __future__ import annotations
 
@@ -13,12 +18,46 @@ import jsonschema
 import pytest
 import yaml
 from jsonschema.protocols import Validator
+from slack_sdk.models.metadata import EntityType
 
+from blocks.work_object import ENTITY_TYPE
 from bot.slack.server import EVENTS_PATH
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST_PATH = ROOT / "manifest.yml"
 SCHEMA_PATH = ROOT / "tests" / "fixtures" / "reference" / "manifest.schema.1.0.0.json"
+WORK_OBJECTS_SAMPLE_PATH = (
+    ROOT
+    / "tests"
+    / "fixtures"
+    / "slack"
+    / "workobjects"
+    / "manifest_bolt_python_examples_work_objects.json"
+)
+FEATURES = "app-manifests.v1.features.schema"
+# docs.slack.dev/messaging/work-objects-implementation, "Supported entity types"
+ENTITY_TYPES = [
+    "slack#/entities/file",
+    "slack#/entities/task",
+    "slack#/entities/incident",
+    "slack#/entities/content_item",
+    "slack#/entities/item",
+]
+RICH_PREVIEWS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "Work Objects (added here: the published schema 1.0.0 predates them).",
+    "additionalProperties": False,
+    "required": ["is_active", "entity_types"],
+    "properties": {
+        "is_active": {"type": "boolean"},
+        "entity_types": {
+            "type": "array",
+            "items": {"type": "string", "enum": ENTITY_TYPES},
+            "minItems": 1,
+            "uniqueItems": True,
+        },
+    },
+}
 
 # A bare domain: labels of letters, digits and hyphens joined by dots, with a TLD.
 _BARE_DOMAIN = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$")
@@ -30,11 +69,18 @@ def _load_manifest() -> dict[str, Any]:
     return manifest
 
 
-@pytest.fixture(scope="module")
-def schema() -> dict[str, Any]:
+def _published_schema() -> dict[str, Any]:
     loaded = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     assert isinstance(loaded, dict)
     return loaded
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict[str, Any]:
+    """Slack's published schema with `features.rich_previews` added, and nothing else."""
+    extended = _published_schema()
+    extended["definitions"][FEATURES]["properties"]["rich_previews"] = RICH_PREVIEWS_SCHEMA
+    return extended
 
 
 @pytest.fixture(scope="module")
@@ -110,10 +156,30 @@ def test_unfurl_domains_are_bare_domains(manifest: dict[str, Any]) -> None:
     assert "pipedrive.com" in domains
 
 
-def test_only_link_shared_is_subscribed(manifest: dict[str, Any]) -> None:
+def test_only_link_shared_and_entity_details_requested_are_subscribed(
+    manifest: dict[str, Any],
+) -> None:
     subscriptions = manifest["settings"]["event_subscriptions"]
-    assert subscriptions["bot_events"] == ["link_shared"]
+    assert subscriptions["bot_events"] == ["link_shared", "entity_details_requested"]
     assert "user_events" not in subscriptions
+
+
+def test_work_objects_are_on_for_the_entity_type_the_app_sends(manifest: dict[str, Any]) -> None:
+    assert manifest["features"]["rich_previews"] == {
+        "is_active": True,
+        "entity_types": [ENTITY_TYPE],
+    }
+
+
+def test_the_published_schema_needs_the_rich_previews_extension() -> None:
+    assert "rich_previews" not in _published_schema()["definitions"][FEATURES]["properties"]
+    assert set(ENTITY_TYPES) == EntityType  # the docs' list is slack_sdk's
+
+
+def test_the_extension_accepts_slacks_own_work_objects_sample(validator: Validator) -> None:
+    sample = json.loads(WORK_OBJECTS_SAMPLE_PATH.read_text(encoding="utf-8"))
+    assert sample["features"]["rich_previews"]["is_active"] is True
+    assert _errors(validator, sample) == []
 
 
 def test_interactivity_is_enabled(manifest: dict[str, Any]) -> None:
@@ -168,6 +234,23 @@ def test_every_request_url_is_the_path_the_server_serves(manifest: dict[str, Any
             lambda m: m["features"].update(unfurl_domains=[f"d{i}.example.com" for i in range(6)]),
             "is too long",
             id="six-unfurl-domains",
+        ),
+        pytest.param(
+            lambda m: m["features"]["rich_previews"].update(
+                entity_types=["slack#/entities/person"]
+            ),
+            "'slack#/entities/person' is not one of",
+            id="rich-previews-unknown-entity-type",
+        ),
+        pytest.param(
+            lambda m: m["features"]["rich_previews"].pop("is_active"),
+            "'is_active' is a required property",
+            id="rich-previews-without-is_active",
+        ),
+        pytest.param(
+            lambda m: m["features"]["rich_previews"].update(entity_types=[]),
+            "should be non-empty",
+            id="rich-previews-without-entity-types",
         ),
         pytest.param(
             lambda m: m["settings"]["interactivity"].pop("is_enabled"),

@@ -173,3 +173,31 @@ def test_card_demo_prints_the_seed_card_three_ways() -> None:
     json_part = out.split("--- Block Kit JSON", 1)[1].split("\n", 1)[1].split("\n---", 1)[0]
     assert json.loads(json_part)["blocks"][0]["type"] == "header"
     assert "https://app.slack.com/block-kit-builder#" in out
+
+
+def test_card_demo_prints_the_work_objects_after_the_block_kit() -> None:
+    done = run_bot("card", "1", "--demo", env=dict(os.environ))
+    assert done.returncode == 0, done.stderr
+    sections = {
+        heading.split(" ---", 1)[0].strip(): body
+        for heading, body in (part.split("\n", 1) for part in done.stdout.split("\n--- ")[1:])
+    }
+    assert list(sections) == [
+        "Block Kit JSON",
+        "See it as Slack draws it",
+        "Work Object, full unfurl (chat.unfurl metadata)",
+        "Work Object, compact unfurl (chat.unfurl metadata)",
+        "Work Object details pane (entity.presentDetails metadata)",
+    ]
+    (full,) = json.loads(sections["Work Object, full unfurl (chat.unfurl metadata)"])["entities"]
+    (compact,) = json.loads(sections["Work Object, compact unfurl (chat.unfurl metadata)"])[
+        "entities"
+    ]
+    details = json.loads(sections["Work Object details pane (entity.presentDetails metadata)"])
+    for entity in (full, compact):
+        assert entity["app_unfurl_url"] == "https://acme.pipedrive.com/person/1"
+    assert full["entity_payload"]["attributes"]["title"] == {"text": "Will Smith"}
+    assert "12345@email.com" in json.dumps(full) and "12345@email.com" not in json.dumps(compact)
+    labels = [field["label"] for field in details["entity_payload"]["custom_fields"]]
+    assert "Customer Type" in labels and "Won deals" in labels
+    assert "app_unfurl_url" not in details
