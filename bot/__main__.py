@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from bot.config import Settings, settings_errors
 
-USAGE = "usage: python -m bot [serve | card <person id> [--demo] | check]"
+USAGE = "usage: python -m bot [serve | card <person id> [--demo] | check | migrate | keygen]"
 
 
 def main(argv: list[str]) -> int:
@@ -18,6 +18,10 @@ def main(argv: list[str]) -> int:
         from bot.cli import card_main
 
         return card_main(rest)
+    if command in ("migrate", "keygen") and not rest:
+        from bot.store.commands import keygen_command, migrate_command
+
+        return migrate_command() if command == "migrate" else keygen_command()
     if command not in ("serve", "check") or rest:
         print(USAGE, file=sys.stderr)
         return 2
