@@ -3,7 +3,7 @@
 The tables slack_sdk's AsyncSQLAlchemyInstallationStore (slack_installations, slack_bots) and
 AsyncSQLAlchemyOAuthStateStore (slack_oauth_states) read and write, as slack_sdk 3.48 defines
 them (`build_installations_table`, `build_bots_table`, `build_oauth_states_table`). Copied, not
-imported, so that this revision never changes; tests/store/test_slack_oauth_tables.py fails if
+imported, so that this revision never changes; tests/store/test_migrations.py fails if
 slack_sdk's definitions drift from it, which then calls for a new revision.
 
 Revision ID: 0002
