@@ -9,6 +9,7 @@ never see each other's tables.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -21,7 +22,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import NullPool
 
-from bot.store import ConnectionStore, TokenCipher, create_engine, new_key, upgrade
+from bot.store import (
+    ConnectionStore,
+    TokenCipher,
+    create_engine,
+    database_url,
+    new_key,
+    upgrade,
+)
 from bot.store.database import printable_url
 
 from .examples import WallClock
@@ -39,18 +47,18 @@ class PostgresSchemas:
     url: str
     prefix: str = field(default_factory=lambda: f"store_test_{uuid.uuid4().hex[:12]}")
     created: list[str] = field(default_factory=list)
+    numbers: Iterator[int] = field(default_factory=itertools.count)
 
     def new_name(self) -> str:
-        name = f"{self.prefix}_{len(self.created)}"
-        self.created.append(name)
-        return name
+        return f"{self.prefix}_{next(self.numbers)}"
 
 
 @pytest.fixture(scope="session")
 def postgres_schemas() -> Iterator[PostgresSchemas]:
-    url = os.environ.get("TEST_DATABASE_URL", "").strip()
-    if not url:
+    raw = os.environ.get("TEST_DATABASE_URL", "").strip()
+    if not raw:
         pytest.skip(POSTGRES_SKIP)
+    url = database_url(raw)  # postgres://… as a PaaS spells it works too
     schemas = PostgresSchemas(url)
     yield schemas
     if schemas.created:
@@ -65,6 +73,15 @@ async def _run_admin(url: str, *statements: str) -> None:
                 await connection.execute(text(statement))
     finally:
         await engine.dispose()
+
+
+async def _create_schema(url: str, name: str) -> str | None:
+    """Creates the schema; says why not when the server cannot be reached or used."""
+    try:
+        await _run_admin(url, f'CREATE SCHEMA "{name}"')
+    except (OSError, SQLAlchemyError) as error:
+        return str(error)
+    return None
 
 
 async def _drop_schemas(url: str, names: list[str]) -> None:
@@ -105,13 +122,14 @@ async def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Asyn
         return
     schemas: PostgresSchemas = request.getfixturevalue("postgres_schemas")
     schema = schemas.new_name()
-    try:
-        await _run_admin(schemas.url, f'CREATE SCHEMA "{schema}"')
-    except (OSError, SQLAlchemyError) as error:
+    problem = await _create_schema(schemas.url, schema)
+    if problem is not None:
         pytest.fail(
             f"TEST_DATABASE_URL is set but PostgreSQL at {printable_url(schemas.url)}"
-            f" cannot be used: {error}"
+            f" cannot be used: {problem}",
+            pytrace=False,
         )
+    schemas.created.append(schema)
     database = Database("postgresql", _engine_for(schemas.url, schema), schemas.url, schema=schema)
     yield database
     await database.engine.dispose()
