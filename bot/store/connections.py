@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import SecretStr
-from sqlalchemy import delete, or_, select
+from sqlalchemy import Delete, RowMapping, delete, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -175,11 +175,11 @@ class ConnectionStore:
             row = (await sql.execute(upsert)).mappings().one()
         return WorkspaceCompany(**row)
 
-    async def _deleted(self, statement: Any) -> int:
+    async def _deleted(self, statement: Delete) -> int:
         async with self._engine.begin() as sql:
             return int((await sql.execute(statement)).rowcount)
 
-    def _connection(self, row: Any) -> PipedriveConnection:
+    def _connection(self, row: RowMapping) -> PipedriveConnection:
         return PipedriveConnection(
             slack_team_id=row["slack_team_id"],
             slack_user_id=row["slack_user_id"],
