@@ -1,12 +1,15 @@
 """Block Kit for the app: pure functions from the domain model to Slack messages, no I/O."""
 
+from .answers import answer_message, card_message
 from .builder import builder_url
 from .images import has_images, without_images
 from .message import Message
 from .messages import (
     auth_failed_message,
+    bad_request_message,
     failure_message,
     forbidden_message,
+    in_about,
     invalid_card_button_message,
     invalid_input_message,
     no_match_message,
@@ -36,7 +39,11 @@ __all__ = [
     "SHARE_ACTION_ID",
     "SHOW_PERSON_ACTION_ID",
     "Message",
+    "answer_message",
     "auth_failed_message",
+    "bad_request_message",
+    "card_message",
+    "in_about",
     "builder_url",
     "clip",
     "escape",

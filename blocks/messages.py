@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import math
 
-from bot.pipedrive.errors import (
-    PersonNotFound,
-    PipedriveAuthError,
-    PipedriveForbidden,
-    PipedriveNotFound,
-    PipedriveRateLimited,
-    PipedriveUnavailable,
-)
+from bot.domain import Failure, FailureKind
 
 from .kit import context, section
 from .message import Message
@@ -97,15 +90,28 @@ def forbidden_message() -> Message:
     )
 
 
-def rate_limited_message(retry_after: float, *, daily_budget_spent: bool) -> Message:
-    if daily_budget_spent:
-        return _notice(
-            ":hourglass: The company's daily Pipedrive API budget is used up. "
-            "Please try again tomorrow, or ask an admin about the limit."
-        )
-    seconds = max(1, math.ceil(retry_after)) if math.isfinite(retry_after) else None
-    when = f"in {seconds} s" if seconds is not None else "later"
-    return _notice(f":hourglass: Pipedrive is busy right now. Please try again {when}.")
+def rate_limited_message(retry_after: float | None) -> Message:
+    return _notice(
+        f":hourglass: Pipedrive is busy right now. Please try again {in_about(retry_after)}."
+    )
+
+
+def bad_request_message() -> Message:
+    return _notice(
+        ":warning: Pipedrive refused that request as invalid, so I can't show this. "
+        "If it keeps happening, please tell an admin."
+    )
+
+
+def in_about(seconds: float | None) -> str:
+    """ "in 3 s", "in 2 min", "in about an hour"; "in a moment" when unknown."""
+    if seconds is None or not math.isfinite(seconds) or seconds < 0:
+        return "in a moment"
+    if seconds < 60:
+        return f"in {max(1, math.ceil(seconds))} s"
+    if seconds < 3600:
+        return f"in {math.ceil(seconds / 60)} min"
+    return "in about an hour" if seconds < 5400 else "later"
 
 
 def unavailable_message() -> Message:
@@ -121,25 +127,23 @@ def unexpected_error_message(reference: str) -> Message:
     )
 
 
-def failure_message(error: Exception, *, person_id: int | None, reference: str) -> Message:
-    """The answer for a failed lookup; anything unforeseen gets an apology and `reference`."""
-    match error:
-        case PersonNotFound():
-            return not_found_message(error.person_id)
-        case PipedriveNotFound():
-            return not_found_message(person_id)
-        case PipedriveAuthError():
+def failure_message(failure: Failure) -> Message:
+    """The answer for a failed lookup; a bug of ours gets an apology and its reference."""
+    match failure.kind:
+        case FailureKind.NOT_FOUND:
+            return not_found_message(failure.person_id)
+        case FailureKind.AUTH:
             return auth_failed_message()
-        case PipedriveForbidden():
+        case FailureKind.FORBIDDEN:
             return forbidden_message()
-        case PipedriveRateLimited():
-            return rate_limited_message(
-                error.retry_after, daily_budget_spent=error.daily_budget_spent
-            )
-        case PipedriveUnavailable():
+        case FailureKind.RATE_LIMITED:
+            return rate_limited_message(failure.retry_after)
+        case FailureKind.UNAVAILABLE:
             return unavailable_message()
-        case _:
-            return unexpected_error_message(reference)
+        case FailureKind.BAD_REQUEST:
+            return bad_request_message()
+        case FailureKind.BUG:
+            return unexpected_error_message(failure.reference or "unknown")
 
 
 def _notice(text: str, *, hint: str | None = None) -> Message:

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.domain import Activity, CardDetail, Contact, Person
+from bot.domain import Activity, CardDetail, Contact, Organization, Person, PersonCard, User
 
 from .custom_fields import details_blocks
 from .kit import Block, actions, button, context, header, image, link_button, section
@@ -42,7 +42,7 @@ _URL_CHARS = re.compile(r"[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]+")  # RFC 3986, a
 
 
 def person_card(
-    person: Person,
+    card: PersonCard,
     *,
     company_domain: str,
     now: datetime | None = None,
@@ -61,11 +61,12 @@ def person_card(
     """
     now = now or datetime.now(UTC)
     compact = detail == "compact"
+    person = card.person
     blocks = [
         header(_title(person)),
         _deleted_notice(person),
-        _profile(person, company_domain, now, compact=compact),
-        *([] if compact else details_blocks(person.fields, company_domain=company_domain)),
+        _profile(card, company_domain, now, compact=compact),
+        *([] if compact else details_blocks(card.fields, company_domain=company_domain)),
         _buttons(person, company_domain, share=actions and shared_by is None, refresh=actions),
         None if compact else _footer(person),
         _provenance(shared_by, fetched_at),
@@ -73,21 +74,17 @@ def person_card(
     return [block for block in blocks if block is not None]
 
 
-def person_card_text(person: Person) -> str:
+def person_card_text(card: PersonCard) -> str:
     """The notification text sent with the card, e.g. "Will Smith · Org Name"."""
-    name = mrkdwn(_name(person), NAME_MAX) + (DELETED_SUFFIX if person.is_deleted else "")
-    org_name = one_line(person.organization.name) if person.organization else None
+    person = card.person
+    name = mrkdwn(person.display_name, NAME_MAX) + (DELETED_SUFFIX if person.is_deleted else "")
+    org_name = one_line(card.organization.name) if card.organization else None
     return f"{name} · {mrkdwn(org_name, NAME_MAX)}" if org_name else name
-
-
-def _name(person: Person) -> str:
-    full_name = " ".join(filter(None, (one_line(person.first_name), one_line(person.last_name))))
-    return one_line(person.name) or full_name or f"Person {person.id}"
 
 
 def _title(person: Person) -> str:
     suffix = DELETED_SUFFIX if person.is_deleted else ""
-    return mrkdwn(_name(person), HEADER_TEXT_MAX - len(suffix)) + suffix
+    return mrkdwn(person.display_name, HEADER_TEXT_MAX - len(suffix)) + suffix
 
 
 def _deleted_notice(person: Person) -> Block | None:
@@ -96,13 +93,16 @@ def _deleted_notice(person: Person) -> Block | None:
     return context([":wastebasket: This person was deleted in Pipedrive."])
 
 
-def _profile(person: Person, company_domain: str, now: datetime, *, compact: bool) -> Block | None:
+def _profile(
+    card: PersonCard, company_domain: str, now: datetime, *, compact: bool
+) -> Block | None:
     """The person's details beside their picture; `compact`: only owner and organization."""
+    person = card.person
     job_title = None if compact else one_line(person.job_title)
     text = mrkdwn(job_title, TEXT_MAX) if job_title else None
-    owner = _field("Owner", _owner_lines(person))
+    owner = _field("Owner", _owner_lines(card.owner))
     organization = _field(
-        "Organization", _organization_lines(person, company_domain, address=not compact)
+        "Organization", _organization_lines(card.organization, company_domain, address=not compact)
     )
     candidates = (
         (owner, organization)
@@ -112,17 +112,19 @@ def _profile(person: Person, company_domain: str, now: datetime, *, compact: boo
             _contacts_field("Phone", person.phones, tel),
             owner,
             organization,
-            _field("Next activity", _activity_lines(person.next_activity, now)),
-            _field("Last activity", [_day(person.last_activity_date)]),
+            _field("Next activity", _activity_lines(card.next_activity, now)),
+            _field("Last activity", [_day(card.last_activity_date)]),
             _field("Deals", _deal_lines(person)),
         )
     )
     fields = [field for field in candidates if field is not None]
-    photo = _photo(person)
+    photo = _photo(card)
     if text is None and not fields:
         if photo is None:
             return None
-        text = mrkdwn(_name(person), NAME_MAX)  # a section needs text or fields beside its image
+        text = mrkdwn(
+            person.display_name, NAME_MAX
+        )  # a section needs text or fields beside its image
     return section(text, fields=fields, accessory=photo)
 
 
@@ -154,28 +156,22 @@ def _contact_line(contact: Contact, link: Callable[[str], str | None]) -> str | 
     return f"{shown} ({mrkdwn(label, LABEL_MAX)})" if label else shown
 
 
-def _owner_lines(person: Person) -> list[str | None]:
-    owner = person.owner
-    if owner is not None:
-        name = one_line(owner.name) or one_line(owner.email) or f"User {owner.id}"
-    elif person.owner_id is not None:
-        name = f"User {person.owner_id}"
-    else:
+def _owner_lines(owner: User | None) -> list[str | None]:
+    if owner is None:
         return []
+    name = one_line(owner.name) or one_line(owner.email) or f"User {owner.id}"
     return [mrkdwn(name, NAME_MAX)]
 
 
 def _organization_lines(
-    person: Person, company_domain: str, *, address: bool = True
+    org: Organization | None, company_domain: str, *, address: bool = True
 ) -> list[str | None]:
-    org = person.organization
-    org_id = org.id if org is not None else person.org_id
-    if org_id is None:
+    if org is None:
         return []
-    name = (one_line(org.name) if org else None) or f"Organization {org_id}"
-    street = one_line(org.address) if org and address else None
+    name = one_line(org.name) or f"Organization {org.id}"
+    street = one_line(org.address) if address else None
     return [
-        url_link(pipedrive_url(company_domain, "organization", org_id), name, limit=NAME_MAX),
+        url_link(pipedrive_url(company_domain, "organization", org.id), name, limit=NAME_MAX),
         mrkdwn(street, TEXT_MAX) if street else None,
     ]
 
@@ -207,11 +203,11 @@ def _deal_lines(person: Person) -> list[str | None]:
     return [" · ".join(f"{count} {state}" for count, state in counts if count is not None)]
 
 
-def _photo(person: Person) -> dict[str, Any] | None:
-    url = person.picture.best_url() if person.picture else None
+def _photo(card: PersonCard) -> dict[str, Any] | None:
+    url = card.picture.best_url() if card.picture else None
     if url is None or not _is_image_url(url):
         return None
-    return image(url, alt_text=mrkdwn(f"Photo of {_name(person)}", ALT_TEXT_MAX))
+    return image(url, alt_text=mrkdwn(f"Photo of {card.person.display_name}", ALT_TEXT_MAX))
 
 
 def _is_image_url(url: str) -> bool:

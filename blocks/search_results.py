@@ -6,9 +6,7 @@ Each row is its own section with the button as its accessory, so the one action 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from bot.domain import SearchHit
+from bot.domain import SearchHit, SearchResults
 
 from .kit import Block, button, context, section
 from .message import Message
@@ -23,13 +21,14 @@ EMAIL_MAX = 254
 SEPARATOR = " · "
 
 
-def search_results_message(hits: Sequence[SearchHit], *, term: str, more: bool) -> Message:
-    """Several persons matched `term`: a row per person (at most 10) with a "Show" button.
+def search_results_message(found: SearchResults) -> Message:
+    """Several persons matched the term: a row per person (at most 10) with a "Show" button.
 
-    `more`: Pipedrive found more than the persons given, so the list says to refine the search.
+    `found.more`: Pipedrive found more than the persons given, so the list says to refine.
     """
+    hits, term = found.hits, found.term
     shown = hits[:ROWS_MAX]
-    more = more or len(hits) > len(shown)
+    more = found.more or len(hits) > len(shown)
     quoted = f"“{mrkdwn(term, TERM_MAX)}”"
     if more:
         title = f"More than {len(shown)} people match {quoted}. Here are the first {len(shown)}:"

@@ -13,10 +13,13 @@ from typing import Any
 
 from pydantic import SecretStr, ValidationError
 
-from blocks import builder_url, failure_message, person_card, preview
+from blocks import answer_message, builder_url, person_card, preview
+from bot.cards.lookup import Lookup
+from bot.cards.search import PeopleSearch
 from bot.cards.service import PeopleService
 from bot.config import PipedriveSettings, settings_errors
-from bot.pipedrive import PipedriveClient, PipedriveError
+from bot.domain import PersonCard
+from bot.pipedrive import PipedriveClient
 from devkit import PipedriveStandIn
 
 DEMO_DOMAIN = "acme"
@@ -49,14 +52,12 @@ async def print_card(args: argparse.Namespace) -> int:
         settings_for_card(args) as settings,
         PipedriveClient.from_settings(settings) as client,
     ):
-        company_domain = settings.pipedrive_company_domain
-        try:
-            person = await PeopleService.from_settings(client, settings).person_card(args.person_id)
-        except PipedriveError as error:
-            message = failure_message(error, person_id=args.person_id, reference="cli")
-            print(preview(message.blocks), file=sys.stderr)
-            return 1
-    blocks = person_card(person, company_domain=company_domain)
+        lookup = Lookup(PeopleService.from_settings(client, settings), PeopleSearch(client))
+        answer = await lookup.person(args.person_id, reference="cli")
+    if not isinstance(answer, PersonCard):
+        print(preview(answer_message(answer, company_domain=DEMO_DOMAIN).blocks), file=sys.stderr)
+        return 1
+    blocks = person_card(answer, company_domain=settings.pipedrive_company_domain)
     print(preview(blocks))
     print("\n--- Block Kit JSON " + "-" * 40)
     print(json.dumps({"blocks": blocks}, indent=2, ensure_ascii=False))

@@ -5,12 +5,22 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AnyHttpUrl,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _SUBDOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 # Public and Slack Connect channels C…, private channels G… (older ones), direct messages D….
 _CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,30}")
+# Pipedrive redirects users here after consent, and sends its uninstall notice here.
+OAUTH_CALLBACK_PATH = "/pipedrive/oauth/callback"
 # What `link_shared` says for a link typed in the message composer, before there is a message.
 COMPOSER = "COMPOSER"
 
@@ -24,7 +34,9 @@ class PipedriveSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
 
-    pipedrive_api_token: SecretStr
+    # api_token: one token reads for everybody; oauth: each Slack user connects their own account.
+    pipedrive_auth: Literal["api_token", "oauth"] = "api_token"
+    pipedrive_api_token: SecretStr | None = Field(default=None, validate_default=True)
     pipedrive_company_domain: str
     pipedrive_api_url: AnyHttpUrl | None = None
     pipedrive_api_version: Literal["v1", "v2"] = "v2"
@@ -53,12 +65,20 @@ class PipedriveSettings(BaseSettings):
             raise ValueError("must be your Pipedrive company subdomain, as in acme.pipedrive.com")
         return domain
 
+    @field_validator("pipedrive_api_token", mode="before")
+    @classmethod
+    def _token_blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("pipedrive_auth", mode="before")
+    @classmethod
+    def _auth_lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
     @field_validator("pipedrive_api_token")
     @classmethod
-    def _token_not_blank(cls, value: SecretStr) -> SecretStr:
-        if not value.get_secret_value().strip():
-            raise ValueError("must not be empty")
-        return value
+    def _needed_with_api_token(cls, value: object, info: ValidationInfo) -> object:
+        return required_in_mode(value, info, "api_token")
 
     @property
     def person_card_field_choice(self) -> tuple[str, ...]:
@@ -88,6 +108,20 @@ class Settings(PipedriveSettings):
     unfurl_external: Literal["compact", "full"] = "compact"
     # Channel ids, comma-separated, where links unfurl; empty: every conversation.
     unfurl_channels: str = ""
+    # oauth mode: the Pipedrive app (Developer Hub), where its callback is, and the tokens' key.
+    pipedrive_client_id: str | None = Field(default=None, validate_default=True)
+    pipedrive_client_secret: SecretStr | None = Field(default=None, validate_default=True)
+    pipedrive_oauth_url: AnyHttpUrl = AnyHttpUrl("https://oauth.pipedrive.com")
+    public_url: AnyHttpUrl | None = Field(default=None, validate_default=True)
+    token_encryption_key: SecretStr | None = Field(default=None, validate_default=True)
+    # Where connections are kept: a SQLite file by default; a PaaS sets PostgreSQL.
+    database_url: SecretStr | None = None
+    # With one shared API token a guest would read every contact: refused unless allowed.
+    allow_guests: bool = False
+    # Shared state for several processes (limits, holds, caches, one-time keys); unset: in-process.
+    redis_url: SecretStr | None = None
+    # False accepts a certificate no authority signed (Heroku's Redis); still encrypted.
+    redis_verify_certificate: bool = True
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -121,10 +155,31 @@ class Settings(PipedriveSettings):
             raise ValueError("must not be empty")
         return value
 
-    @field_validator("slack_app_token", mode="before")
+    @field_validator(
+        "slack_app_token",
+        "redis_url",
+        "pipedrive_client_id",
+        "pipedrive_client_secret",
+        "public_url",
+        "token_encryption_key",
+        "database_url",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator(
+        "pipedrive_client_id", "pipedrive_client_secret", "public_url", "token_encryption_key"
+    )
+    @classmethod
+    def _needed_with_oauth(cls, value: object, info: ValidationInfo) -> object:
+        return required_in_mode(value, info, "oauth")
+
+    @property
+    def oauth_redirect_uri(self) -> str:
+        """Where Pipedrive sends users back after consent (the app's one callback URL)."""
+        return f"{str(self.public_url).rstrip('/')}{OAUTH_CALLBACK_PATH}"
 
     @property
     def slack_api_base_url(self) -> str:
@@ -134,13 +189,24 @@ class Settings(PipedriveSettings):
         return str(self.slack_api_url).rstrip("/") + "/"
 
 
+def required_in_mode(value: object, info: ValidationInfo, mode: str) -> object:
+    """A setting that `PIPEDRIVE_AUTH=<mode>` cannot do without."""
+    if value is None and info.data.get("pipedrive_auth", "api_token") == mode:
+        raise PydanticCustomError(
+            "required_by", "is not set (PIPEDRIVE_AUTH={mode} needs it)", {"mode": mode}
+        )
+    return value
+
+
 def settings_errors(error: ValidationError) -> list[str]:
     """One plain line per missing or invalid variable, naming it as it is set in the environment."""
-    lines = []
+    lines: list[str] = []
     for item in error.errors():
         name = str(item["loc"][0]).upper() if item["loc"] else "settings"
         if item["type"] == "missing":
             lines.append(f"{name} is not set")
+        elif item["type"] == "required_by":
+            lines.append(f"{name} {item['msg']}")
         else:
             lines.append(f"{name} is invalid: {item['msg']}")
     return lines

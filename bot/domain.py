@@ -1,20 +1,31 @@
-"""The domain model every layer past the Pipedrive client works with.
+"""The domain model every layer works with: no I/O, no Slack, no HTTP.
 
-Both API versions are mapped into these classes at the client's edge (`wire_v1`, `wire_v2`),
-so nothing past the client knows which version answered.
+Both Pipedrive API versions are mapped into these classes at the client's edge (`wire_v1`,
+`wire_v2`), so nothing past the client knows which version answered. `PersonCard` is what the
+use case (`bot.cards`) assembles and `blocks` renders; `Failure` is what it returns instead.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
+# How much of a person a card shows: everything, or only name, picture, owner and organization.
+CardDetail = Literal["full", "compact"]
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def _one_line(raw: str | None) -> str | None:
+    collapsed = " ".join(raw.split()) if raw else ""
+    return collapsed or None
 
 
 class Contact(_Model):
@@ -204,12 +215,16 @@ class CustomField(_Model):
     value: FieldValue
 
 
-class Person(_Model):
-    """A Pipedrive person with whatever related records were fetched for its card.
+class Embedded(_Model):
+    """Related records a person read already carried (API v1 embeds them; v2 sends bare ids)."""
 
-    `owner`, `organization`, `picture` and `next_activity` are None until fetched (or when
-    fetching them failed); their ids say whether there is anything to fetch.
-    """
+    owner: User | None = None
+    organization: Organization | None = None
+    picture: Picture | None = None
+
+
+class Person(_Model):
+    """A Pipedrive person as read: its own fields and the ids of the records around it."""
 
     id: int
     name: str | None = None
@@ -219,13 +234,9 @@ class Person(_Model):
     emails: tuple[Contact, ...] = ()
     phones: tuple[Contact, ...] = ()
     owner_id: int | None = None
-    owner: User | None = None
     org_id: int | None = None
-    organization: Organization | None = None
     picture_id: int | None = None
-    picture: Picture | None = None
     next_activity_id: int | None = None
-    next_activity: Activity | None = None
     last_activity_id: int | None = None
     last_activity_date: date | None = None
     label_ids: tuple[int, ...] = ()
@@ -237,8 +248,51 @@ class Person(_Model):
     add_time: datetime | None = None
     update_time: datetime | None = None
     custom_fields: dict[str, JsonValue] = Field(default_factory=dict)
-    # The non-empty custom fields to show, named and decoded (the raw values stay above).
+    embedded: Embedded = Embedded()
+
+    @property
+    def display_name(self) -> str:
+        """The name to show: the name, else first and last name, else "Person 12"."""
+        full_name = " ".join(filter(None, (_one_line(self.first_name), _one_line(self.last_name))))
+        return _one_line(self.name) or full_name or f"Person {self.id}"
+
+
+class PersonCard(_Model):
+    """A person with the records around it, as every card, unfurl and details pane shows them.
+
+    `owner` and `organization` are set whenever the person has one: named when their read
+    succeeded, else only their id. `picture`, `next_activity` and `last_activity_date` are None
+    when there is none or their read failed or came too late. `fields`: the custom fields to
+    show, named and decoded.
+    """
+
+    person: Person
+    owner: User | None = None
+    organization: Organization | None = None
+    picture: Picture | None = None
+    next_activity: Activity | None = None
+    last_activity_date: date | None = None
     fields: tuple[CustomField, ...] = ()
+
+
+class FailureKind(StrEnum):
+    """Why a person (or a search) could not be shown; also the log's outcome word."""
+
+    NOT_FOUND = "not_found"  # no such person, or not visible to whoever asked
+    AUTH = "auth"  # Pipedrive refused the credentials
+    FORBIDDEN = "forbidden"  # the credentials may not read this (or the account is not open)
+    RATE_LIMITED = "rate_limited"  # Pipedrive's burst limit; `retry_after` says when
+    UNAVAILABLE = "unavailable"  # Pipedrive down, slow, or answering garbage
+    BAD_REQUEST = "bad_request"  # Pipedrive refused the request itself (HTTP 400)
+    BUG = "bug"  # our own failure; `reference` is in the log beside the traceback
+
+
+@dataclass(frozen=True)
+class Failure:
+    kind: FailureKind
+    person_id: int | None = None
+    retry_after: float | None = None
+    reference: str | None = None
 
 
 class SearchHit(_Model):
@@ -248,3 +302,12 @@ class SearchHit(_Model):
     name: str | None = None
     organization_name: str | None = None
     primary_email: str | None = None
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """The persons a search found, best first; `more`: Pipedrive found more than `hits`."""
+
+    term: str
+    hits: tuple[SearchHit, ...]
+    more: bool = False

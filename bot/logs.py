@@ -61,19 +61,22 @@ def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
 
 @dataclass
 class RequestRecord:
-    """What the request log line says about one Slack request."""
+    """What the request log line says about one Slack request.
+
+    `user`: the Slack user id that asked, an audit trail; the line never carries contact data.
+    """
 
     kind: str
     name: str
+    user: str = "-"
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:10])
     outcome: str = "ok"
     details: dict[str, str | int] = field(default_factory=dict)
 
 
 @asynccontextmanager
-async def logged_request(kind: str, name: str) -> AsyncIterator[RequestRecord]:
+async def logged_request(record: RequestRecord) -> AsyncIterator[RequestRecord]:
     """Time the block and log one line for it; an escaping exception is logged with its id."""
-    record = RequestRecord(kind=kind, name=name)
     started = time.perf_counter()
     try:
         yield record
@@ -84,11 +87,12 @@ async def logged_request(kind: str, name: str) -> AsyncIterator[RequestRecord]:
         duration_ms = round((time.perf_counter() - started) * 1000)
         extra = "".join(f" {key}={value}" for key, value in record.details.items())
         log.info(
-            "kind=%s name=%s outcome=%s duration_ms=%d request_id=%s%s",
+            "kind=%s name=%s outcome=%s duration_ms=%d request_id=%s user=%s%s",
             record.kind,
             record.name,
             record.outcome,
             duration_ms,
             record.request_id,
+            record.user,
             extra,
         )

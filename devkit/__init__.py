@@ -5,6 +5,7 @@ client, app and Bolt code paths run unchanged against them.
 """
 
 from devkit.pipedrive import PipedriveStandIn, sample_records
+from devkit.pipedrive_oauth import PipedriveOAuthStandIn
 from devkit.slack import SlackStandIn
 
-__all__ = ["PipedriveStandIn", "SlackStandIn", "sample_records"]
+__all__ = ["PipedriveOAuthStandIn", "PipedriveStandIn", "SlackStandIn", "sample_records"]

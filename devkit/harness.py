@@ -23,9 +23,9 @@ from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import httpx
-from slack_sdk.signature import SignatureVerifier
 
 from devkit import PipedriveStandIn, SlackStandIn
+from devkit.signing import signed_headers
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -190,20 +190,13 @@ class SlackSender:
     def __init__(self, app_url: str, slack: SlackStandIn, secret: str = SIGNING_SECRET) -> None:
         self.app_url = app_url
         self.slack = slack
-        self.verifier = SignatureVerifier(secret)
+        self.secret = secret
         self.http = httpx.Client(timeout=30)
 
     def signed_headers(
         self, body: str, content_type: str, timestamp: int | None = None
     ) -> dict[str, str]:
-        ts = str(int(time.time()) if timestamp is None else timestamp)
-        signature = self.verifier.generate_signature(timestamp=ts, body=body)
-        assert signature is not None
-        return {
-            "Content-Type": content_type,
-            "X-Slack-Request-Timestamp": ts,
-            "X-Slack-Signature": signature,
-        }
+        return signed_headers(self.secret, body, content_type, timestamp=timestamp)
 
     def post(self, body: str, content_type: str, headers: dict[str, str]) -> httpx.Response:
         return self.http.post(

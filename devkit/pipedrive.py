@@ -1,6 +1,7 @@
 """A Pipedrive stand-in: serves recorded JSON bodies by path, checks the token, can misbehave.
 
-Person searches are answered from the persons it holds (`pipedrive_search.py`).
+Person searches are answered from the persons it holds (`pipedrive_search.py`). With an `oauth`
+stand-in (`pipedrive_oauth.py`), requests without the API token may carry a user's bearer token.
 """
 
 from __future__ import annotations
@@ -8,14 +9,18 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 from devkit.pipedrive_search import SEARCH_PATH, search_response
 from devkit.serving import LoopbackServer
+
+if TYPE_CHECKING:
+    from devkit.pipedrive_oauth import PipedriveOAuthStandIn
 
 UNAUTHORIZED = {"success": False, "error": "unauthorized access", "errorCode": 401}
 NOT_FOUND = {
@@ -79,9 +84,12 @@ class PipedriveStandIn(LoopbackServer):
         token: str = "demo-token",
         records: dict[str, Any] | None = None,
         latency: float = 0.0,
+        oauth: PipedriveOAuthStandIn | None = None,
     ) -> None:
         super().__init__()
         self.token = token
+        # Answers requests made with a user's bearer token instead of the API token.
+        self.oauth = oauth
         self.records: dict[str, Any] = sample_records() if records is None else records
         self.latency = latency
         self.requests: list[SeenRequest] = []
@@ -172,18 +180,27 @@ class PipedriveStandIn(LoopbackServer):
             if rule.body is not None or rule.status != 200:
                 return web.json_response(rule.body, status=rule.status, headers=rule.headers)
             # Only slow: the record itself, late.
-        if request.headers.get("x-api-token") != self.token:
-            return web.json_response(UNAUTHORIZED, status=401)
-        body = self.records.get(request.path)
-        search = SEARCH_PATH.match(request.path)
+        if request.headers.get("x-api-token") == self.token:
+            status, body = self._record_answer(request.path, request.query)
+        elif self.oauth is not None:
+            authorization = request.headers.get("Authorization")
+            status, body = self.oauth.answer_bearer(
+                request.path, request.query, authorization, self._record_answer
+            )
+        else:
+            status, body = 401, UNAUTHORIZED
+        return web.json_response(body, status=status)
+
+    def _record_answer(self, path: str, query: Mapping[str, str]) -> tuple[int, Any]:
+        body = self.records.get(path)
+        search = SEARCH_PATH.match(path)
         if body is None and search:
-            status, body = search_response(self.records, search.group(1), request.query)
-            return web.json_response(body, status=status)
-        if body is None and request.path in LIST_PATHS and "ids" in request.query:
-            return web.json_response(self._list(request.path, request.query["ids"]))
+            return search_response(self.records, search.group(1), query)
+        if body is None and path in LIST_PATHS and "ids" in query:
+            return 200, self._list(path, query["ids"])
         if body is None:
-            return web.json_response(NOT_FOUND, status=404)
-        return web.json_response(body)
+            return 404, NOT_FOUND
+        return 200, body
 
     def _list(self, path: str, ids: str) -> dict[str, Any]:
         """`GET /api/v2/persons?ids=1,2`: the records that exist, in the order asked."""

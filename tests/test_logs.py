@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from bot.logs import RedactingFilter, logged_request
+from bot.logs import RedactingFilter, RequestRecord, logged_request
 
 
 def format_record(record_filter: RedactingFilter, message: str, *args: object) -> str:
@@ -55,19 +55,19 @@ async def test_logged_request_writes_one_line_with_outcome_and_duration(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.INFO, logger="bot.requests")
-    async with logged_request("command", "/person") as request:
+    async with logged_request(RequestRecord("command", "/person", user="U123")) as request:
         request.outcome = "card"
         request.details["person_id"] = 7
     (record,) = caplog.records
     line = record.getMessage()
     assert line.startswith("kind=command name=/person outcome=card duration_ms=")
-    assert f"request_id={request.request_id}" in line
+    assert f"request_id={request.request_id} user=U123" in line
     assert line.endswith("person_id=7")
 
 
 async def test_an_escaping_exception_is_logged_not_raised(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="bot.requests")
-    async with logged_request("event", "link_shared") as request:
+    async with logged_request(RequestRecord("event", "link_shared")) as request:
         raise RuntimeError("bug")
     error, summary = caplog.records
     assert error.levelno == logging.ERROR and request.request_id in error.getMessage()

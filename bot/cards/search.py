@@ -7,20 +7,13 @@ once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.cards.cache import AsyncTTLCache
-from bot.pipedrive import PipedriveClient, SearchHit
+from bot.domain import SearchResults
+from bot.pipedrive import PipedriveClient
 from bot.pipedrive.pacing import answer_within
 
 # A pick list shows this many persons; one more is asked for to know whether there are more.
 SEARCH_SHOWN = 10
-
-
-@dataclass(frozen=True)
-class SearchResults:
-    hits: tuple[SearchHit, ...]
-    more: bool  # Pipedrive found more persons than `hits`
 
 
 class PeopleSearch:
@@ -51,4 +44,5 @@ class PeopleSearch:
 
     async def _search(self, term: str, exact: bool) -> SearchResults:
         hits = await self._client.search_persons(term, exact=exact, limit=SEARCH_SHOWN + 1)
-        return SearchResults(hits=tuple(hits[:SEARCH_SHOWN]), more=len(hits) > SEARCH_SHOWN)
+        shown = tuple(hits[:SEARCH_SHOWN])
+        return SearchResults(term=term, hits=shown, more=len(hits) > SEARCH_SHOWN)

@@ -18,21 +18,23 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 from bot.cards.batching import BatchLoader
 from bot.cards.cache import AsyncTTLCache
 from bot.config import PipedriveSettings
-from bot.domain import CustomField, FieldDefinition, ReferenceValue
-from bot.pipedrive import (
+from bot.domain import (
     Activity,
+    CustomField,
+    FieldDefinition,
     Organization,
     Person,
+    PersonCard,
     Picture,
-    PipedriveClient,
-    PipedriveError,
+    ReferenceValue,
     User,
 )
+from bot.pipedrive import PipedriveClient, PipedriveError
 from bot.pipedrive.custom_fields import decode_custom_fields, is_empty, unknown_keys
 from bot.pipedrive.pacing import answer_within
 
@@ -50,6 +52,26 @@ REFERENCE_READS_MAX = 10
 # at most this often (seconds): a field deleted meanwhile must not cost a read per card.
 DEFINITIONS_REFRESH_INTERVAL = 60.0
 _ALL = "all"  # the one key of the field definitions and activity types caches
+
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class _Read(Generic[R]):
+    """A related record: what the person read already carried, else its id to read it by."""
+
+    carried: R | None
+    record_id: int | None
+    read: Callable[[int], Awaitable[R]]
+
+    @property
+    def needed(self) -> bool:
+        return self.carried is None and self.record_id is not None
+
+    async def fetch(self) -> R:
+        assert self.record_id is not None
+        return await self.read(self.record_id)
 
 
 @dataclass(frozen=True)
@@ -94,7 +116,7 @@ class PeopleService:
         self._referenced_persons: AsyncTTLCache[int, Person] = AsyncTTLCache(
             ttl=cache.person_ttl, max_entries=cache.max_entries
         )
-        self._cards: AsyncTTLCache[int, Person] = AsyncTTLCache(
+        self._cards: AsyncTTLCache[int, PersonCard] = AsyncTTLCache(
             ttl=cache.person_ttl, max_entries=cache.max_entries
         )
         self._users: AsyncTTLCache[int, User] = AsyncTTLCache(
@@ -119,7 +141,7 @@ class PeopleService:
             card_fields=settings.person_card_field_choice,
         )
 
-    async def person_card(self, person_id: int, *, fresh: bool = False) -> Person:
+    async def person_card(self, person_id: int, *, fresh: bool = False) -> PersonCard:
         """The person with its related records, as fresh as the person cache allows.
 
         Raises `PersonNotFound` and the other `PipedriveError`s when the person cannot be read,
@@ -131,39 +153,57 @@ class PeopleService:
                 person_id, lambda: self._assemble(person_id, deadline), fresh=fresh
             )
 
-    async def _assemble(self, person_id: int, deadline: float) -> Person:
+    async def _assemble(self, person_id: int, deadline: float) -> PersonCard:
         person = await self._person_reads.load(person_id)
-        parts: dict[str, Callable[[], Awaitable[Any]]] = {}
-        if person.owner is None and person.owner_id is not None:
-            owner_id = person.owner_id
-            parts["owner"] = lambda: self._users.get(owner_id, lambda: self._client.user(owner_id))
-        if person.organization is None and person.org_id is not None:
-            org_id = person.org_id
-            parts["organization"] = lambda: self._organizations.get(
-                org_id, lambda: self._client.organization(org_id)
+        embedded = person.embedded
+        owner = _Read(embedded.owner, person.owner_id, self._owner)
+        organization = _Read(embedded.organization, person.org_id, self._organization)
+        picture = _Read(embedded.picture, person.picture_id, lambda _: self._picture(person_id))
+        next_activity = _Read(None, person.next_activity_id, self._activity_reads.load)
+        last_activity = _Read(None, person.last_activity_id, self._activity_reads.load)
+        parts: dict[str, Callable[[], Awaitable[Any]]] = {
+            name: read.fetch
+            for name, read in (
+                ("owner", owner),
+                ("organization", organization),
+                ("picture", picture),
+                ("next_activity", next_activity),
             )
-        if person.picture is None and person.picture_id is not None:
-            picture_id = person.picture_id
-            parts["picture"] = lambda: self._pictures.get(
-                picture_id, lambda: self._client.person_picture(person_id)
-            )
-        if person.next_activity is None and person.next_activity_id is not None:
-            next_id = person.next_activity_id
-            parts["next_activity"] = lambda: self._activity_reads.load(next_id)
-        if person.next_activity is not None or person.next_activity_id is not None:
+            if read.needed
+        }
+        if person.next_activity_id is not None:
             parts["activity_types"] = self._activity_type_names
         if any(not is_empty(value) for value in person.custom_fields.values()):
             parts["fields"] = lambda: self._custom_fields(person, deadline)
-        if person.last_activity_date is None and person.last_activity_id is not None:
-            last_id = person.last_activity_id
-            parts["last_activity_date"] = lambda: _due_date(self._activity_reads.load(last_id))
+        if person.last_activity_date is None and last_activity.needed:
+            parts["last_activity"] = last_activity.fetch
         found = await _gather_within(parts, deadline, person_id)
-        type_names: dict[str, str] = found.pop("activity_types", None) or {}
-        activity = found.get("next_activity", person.next_activity)
+        type_names: dict[str, str] = found.get("activity_types") or {}
+        activity: Activity | None = found.get("next_activity")
         if activity is not None and activity.type_name is None and activity.type in type_names:
-            type_name = type_names[activity.type]
-            found["next_activity"] = activity.model_copy(update={"type_name": type_name})
-        return person.model_copy(update=found) if found else person
+            activity = activity.model_copy(update={"type_name": type_names[activity.type]})
+        last: Activity | None = found.get("last_activity")
+        # An owner or organization whose read failed is still shown, by id ("User 12").
+        return PersonCard(
+            person=person,
+            owner=found.get("owner") or embedded.owner or _by_id(User, person.owner_id),
+            organization=found.get("organization")
+            or embedded.organization
+            or _by_id(Organization, person.org_id),
+            picture=found.get("picture") or embedded.picture,
+            next_activity=activity,
+            last_activity_date=person.last_activity_date or (last.due_date if last else None),
+            fields=found.get("fields", ()),
+        )
+
+    async def _owner(self, user_id: int) -> User:
+        return await self._users.get(user_id, lambda: self._client.user(user_id))
+
+    async def _organization(self, org_id: int) -> Organization:
+        return await self._organizations.get(org_id, lambda: self._client.organization(org_id))
+
+    async def _picture(self, person_id: int) -> Picture:
+        return await self._pictures.get(person_id, lambda: self._client.person_picture(person_id))
 
     async def _activity_type_names(self) -> dict[str, str]:
         return await self._activity_types.get(_ALL, self._client.activity_types)
@@ -212,17 +252,14 @@ class PeopleService:
         self, target: Literal["user", "organization", "person"], record_id: int
     ) -> str | None:
         if target == "user":
-            user = await self._users.get(record_id, lambda: self._client.user(record_id))
+            user = await self._owner(record_id)
             return user.name or user.email
         if target == "organization":
-            org = await self._organizations.get(
-                record_id, lambda: self._client.organization(record_id)
-            )
-            return org.name
+            return (await self._organization(record_id)).name
         person = await self._referenced_persons.get(
             record_id, lambda: self._person_reads.load(record_id)
         )
-        return person.name or " ".join(filter(None, (person.first_name, person.last_name))) or None
+        return person.display_name
 
 
 def select_fields(fields: Sequence[CustomField], choice: Sequence[str]) -> tuple[CustomField, ...]:
@@ -238,6 +275,10 @@ def select_fields(fields: Sequence[CustomField], choice: Sequence[str]) -> tuple
     return tuple(chosen)
 
 
+def _by_id(record: Callable[..., R], record_id: int | None) -> R | None:
+    return record(id=record_id) if record_id is not None else None
+
+
 def _reference_key(ref: ReferenceValue) -> str:
     return f"{ref.target} {ref.id}"
 
@@ -250,10 +291,6 @@ def _with_name(field: CustomField, names: dict[str, Any]) -> CustomField:
     if not name:
         return field
     return field.model_copy(update={"value": ref.model_copy(update={"name": name})})
-
-
-async def _due_date(activity: Awaitable[Activity]) -> object:
-    return (await activity).due_date
 
 
 async def _gather_within(

@@ -122,7 +122,7 @@ class PipedriveClient:
         self,
         *,
         origin: str,
-        api_token: SecretStr,
+        api_token: SecretStr | None,
         api_version: ApiVersion = "v2",
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         limits: httpx.Limits = DEFAULT_LIMITS,
@@ -136,7 +136,7 @@ class PipedriveClient:
         self._search_pacer = RequestPacer(min(burst_limit, SEARCH_BURST_LIMIT))
         self._http = httpx.AsyncClient(
             base_url=origin.rstrip("/"),
-            auth=ApiTokenAuth(api_token),
+            auth=ApiTokenAuth(api_token) if api_token is not None else None,
             headers={"Accept": "application/json", "User-Agent": "pipedrive-person-card"},
             timeout=timeout,
             limits=limits,

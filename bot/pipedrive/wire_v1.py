@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from bot.domain import FieldDefinition, Organization, Person, Picture, User
+from bot.domain import Embedded, FieldDefinition, Organization, Person, Picture, User
 from bot.pipedrive.wire import (
     CUSTOM_FIELD_KEY,
     CUSTOM_FIELD_PART_KEY,
@@ -103,17 +103,19 @@ class V1Person(WireCounts):
             emails=contacts(self.email),
             phones=contacts(self.phone),
             owner_id=self.owner_id,
-            owner=User(id=owner.value, name=owner.name, email=owner.email)
-            if owner and owner.value is not None
-            else None,
             org_id=self.org_id,
-            organization=Organization(id=org.value, name=org.name, address=org.address)
-            if org and org.value is not None
-            else None,
             picture_id=self.picture_id,
-            picture=Picture(id=picture.value, urls=picture_urls(picture.pictures))
-            if picture and picture_urls(picture.pictures)
-            else None,
+            embedded=Embedded(
+                owner=User(id=owner.value, name=owner.name, email=owner.email)
+                if owner and owner.value is not None
+                else None,
+                organization=Organization(id=org.value, name=org.name, address=org.address)
+                if org and org.value is not None
+                else None,
+                picture=Picture(id=picture.value, urls=picture_urls(picture.pictures))
+                if picture and picture_urls(picture.pictures)
+                else None,
+            ),
             next_activity_id=self.next_activity_id,
             last_activity_id=self.last_activity_id,
             last_activity_date=self.last_activity_date,

@@ -19,6 +19,7 @@ from slack_bolt.async_app import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook import WebhookResponse
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from blocks import Message, has_images, without_images
 from blocks.kit import Block
@@ -71,10 +72,14 @@ async def answer_privately(
 
 
 async def delete_original(respond: AsyncRespond, *, reference: str) -> Delivery:
-    """Remove the message the clicked button was in (the only way to remove an ephemeral one)."""
+    """Remove the message the clicked button was in (the only way to remove an ephemeral one).
+
+    Slack documents `{"delete_original": true}` sent alone; Bolt's `respond` would add `text`.
+    """
 
     async def post(plain: bool) -> None:
-        _check(await respond(delete_original=True))
+        webhook = AsyncWebhookClient(str(respond.response_url))
+        _check(await webhook.send_dict({"delete_original": True}))
 
     return await _send(post, pictures=False, what="delete_original", reference=reference)
 

@@ -1,19 +1,19 @@
-"""What listeners are handed: the services, the company domain, the in-flight set."""
+"""What listeners are handed (through Bolt's context): the use case and what delivery needs."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.cards.search import PeopleSearch
-from bot.cards.service import PeopleService
+from bot.cards.lookup import Lookup
 from bot.slack.inflight import InFlight
 from bot.slack.unfurl_details import UnfurlDetails
+from bot.store.shared_state import SharedState
 
 
 @dataclass(frozen=True)
 class Dependencies:
-    people: PeopleService
-    search: PeopleSearch
+    lookup: Lookup
     company_domain: str
     in_flight: InFlight
     unfurl_details: UnfurlDetails
+    state: SharedState  # in-process, or shared by every process through Redis

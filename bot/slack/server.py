@@ -8,32 +8,39 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import signal
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot.config import Settings
 from bot.slack.app import PersonCardApp, build_app
+from bot.slack.request_body import Refused, check
 
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
-_DIGITS = re.compile(r"[0-9]{1,12}")
 HEALTH_PATH = "/healthz"
 # Heroku and most PaaS send SIGKILL 30 s after SIGTERM; leave room to close connections.
 SHUTDOWN_GRACE_SECONDS = 25.0
 
 
-def web_app(card_app: PersonCardApp) -> web.Application:
+def web_app(card_app: PersonCardApp, signing_secret: str) -> web.Application:
+    secret = signing_secret.encode()
+
     async def slack_events(request: web.Request) -> web.Response:
-        # Bolt's verifier raises (a 500) on a timestamp that is not a number; that is a 401 too.
-        if not _DIGITS.fullmatch(request.headers.get("X-Slack-Request-Timestamp", "0")):
-            return web.json_response({"error": "invalid request"}, status=401)
+        raw = await request.read()
+        headers = {key.lower(): value for key, value in request.headers.items()}
+        checked = check(secret, raw, headers)
+        if isinstance(checked, Refused):
+            log.warning("refused a request (%d): %s", checked.status, checked.reason)
+            return web.json_response({"error": "invalid request"}, status=checked.status)
         card_app.deps.in_flight.track()
-        bolt_request = await to_bolt_request(request)
+        bolt_request = AsyncBoltRequest(
+            body=checked, query=request.query_string, headers=dict(headers)
+        )
         bolt_response = await card_app.bolt.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
 
@@ -52,14 +59,18 @@ async def serve(settings: Settings) -> None:
         if settings.slack_app_token is not None:
             await _serve_socket_mode(card_app, settings.slack_app_token.get_secret_value(), stop)
         else:
-            await _serve_http(card_app, settings.port, stop)
+            secret = settings.slack_signing_secret.get_secret_value()
+            await _serve_http(card_app, secret, settings.port, stop)
     finally:
         await card_app.aclose()
         log.info("stopped")
 
 
-async def _serve_http(card_app: PersonCardApp, port: int, stop: asyncio.Event) -> None:
-    runner = web.AppRunner(web_app(card_app), access_log=None, handle_signals=False)
+async def _serve_http(
+    card_app: PersonCardApp, signing_secret: str, port: int, stop: asyncio.Event
+) -> None:
+    app = web_app(card_app, signing_secret)
+    runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     site = web.TCPSite(runner, "0.0.0.0", port)
     await site.start()

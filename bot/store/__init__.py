@@ -1,4 +1,5 @@
-"""Storage: Pipedrive connections per Slack user and workspace bindings (SQLAlchemy, Alembic)."""
+"""Storage: Pipedrive connections per Slack user and workspace bindings (SQLAlchemy, Alembic),
+and shared state (in-process or Redis, in shared_state.py and redis_state.py)."""
 
 from bot.store.connections import ConnectionStore, PipedriveConnection, WorkspaceCompany
 from bot.store.crypto import TokenCipher, UndecryptableToken, new_key

@@ -19,7 +19,7 @@ from blocks import (
 )
 from bot.domain import CardDetail, Contact, Organization, Person, Picture
 from tests.blockkit import assert_no_injection, assert_valid_blocks
-from tests.blocks.seed import seed_person
+from tests.blocks.seed import card_of, seed_person
 from tests.blocks.test_person_card import HOSTILE, NOW, persons
 
 DOMAIN = "acme"
@@ -117,26 +117,26 @@ def test_a_compact_card_shows_name_picture_owner_organization_and_link_only() ->
 
 
 def test_a_compact_card_of_a_deleted_person_still_says_so() -> None:
-    person = seed_person().model_copy(update={"is_deleted": True})
+    person = seed_person(**{"is_deleted": True})
     blocks = card(person, detail="compact")
     assert "deleted in Pipedrive" in contexts(blocks)[0]
 
 
 def test_a_compact_card_of_a_bare_person_is_still_a_card() -> None:
-    bare = card(Person(id=7), detail="compact")
+    bare = card(card_of(id=7), detail="compact")
     assert [block["type"] for block in bare] == ["header", "actions"]
-    pictured = Person(id=7, picture=Picture(urls={128: "https://x.io/a.png"}))
+    pictured = card_of(id=7, picture=Picture(urls={128: "https://x.io/a.png"}))
     pictured = card(pictured, detail="compact")
     assert pictured[1]["text"]["text"] == "Person 7"
     assert pictured[1]["accessory"]["image_url"] == "https://x.io/a.png"
 
 
 def test_a_compact_card_names_an_organization_it_could_not_read_by_id() -> None:
-    blocks = card(Person(id=7, org_id=55), detail="compact")
+    blocks = card(card_of(id=7, organization=Organization(id=55)), detail="compact")
     assert blocks[1]["fields"][0]["text"] == (
         "*Organization*\n<https://acme.pipedrive.com/organization/55|Organization 55>"
     )
-    named = card(Person(id=7, organization=Organization(id=5, name=" ")), detail="compact")
+    named = card(card_of(id=7, organization=Organization(id=5, name=" ")), detail="compact")
     assert "Organization 5" in named[1]["fields"][0]["text"]
 
 
@@ -172,7 +172,7 @@ def test_no_compact_card_carries_an_email_or_phone(person: Person) -> None:
 
 
 def test_no_compact_card_carries_its_contacts_values() -> None:
-    person = Person(
+    person = card_of(
         id=7,
         name="Jane",
         emails=(Contact(value="jane.private@example.org"),),

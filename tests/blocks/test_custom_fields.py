@@ -29,7 +29,7 @@ from bot.domain import (
     TimeValue,
 )
 from tests.blockkit import FIELD_TEXT_MAX, assert_no_injection, assert_valid_blocks
-from tests.blocks.seed import seed_person
+from tests.blocks.seed import card_of, seed_person
 
 DOMAIN = "acme"
 NOW = datetime(2019, 11, 1, tzinfo=UTC)
@@ -45,7 +45,7 @@ def card(person: Person, now: datetime = NOW) -> list[dict[str, Any]]:
 
 
 def with_fields(*fields: CustomField) -> Person:
-    return Person(id=7, name="Will", fields=fields)
+    return card_of(id=7, name="Will", fields=fields)
 
 
 def custom(name: str, value: FieldValue, kind: str = "varchar") -> CustomField:
@@ -115,8 +115,8 @@ def test_each_value_reads_as_its_type(value: FieldValue, shown: str) -> None:
 
 
 def test_the_sample_person_shows_its_details_between_profile_and_button() -> None:
-    person = seed_person().model_copy(
-        update={
+    person = seed_person(
+        **{
             "fields": (
                 custom("Customer Type", OptionsValue(options=(Option(id="191", label="Company"),))),
                 custom("Contract value", MoneyValue(amount=Decimal(2300), currency="EUR")),
@@ -192,7 +192,7 @@ OVERDUE = " · :warning: *overdue*"
 def test_a_timed_activity_is_overdue_once_its_moment_is_past(
     activity: Activity, now: datetime, due: str
 ) -> None:
-    assert next_activity(card(Person(id=7, next_activity=activity), now)) == f"Call\n{due}"
+    assert next_activity(card(card_of(id=7, next_activity=activity), now)) == f"Call\n{due}"
 
 
 @pytest.mark.parametrize(
@@ -210,19 +210,19 @@ def test_an_all_day_activity_keeps_its_date_and_is_overdue_only_from_the_next_da
     now: datetime, due: str
 ) -> None:
     activity = Activity(id=5, subject="Conference", due_date=date(2019, 11, 29))
-    assert next_activity(card(Person(id=7, next_activity=activity), now)) == f"Conference\n{due}"
+    assert next_activity(card(card_of(id=7, next_activity=activity), now)) == f"Conference\n{due}"
 
 
 def test_without_now_the_card_uses_the_current_time() -> None:
-    past = Person(id=7, next_activity=CALL)
-    future = Person(id=7, next_activity=CALL.model_copy(update={"due_date": date(9999, 1, 1)}))
+    past = card_of(id=7, next_activity=CALL)
+    future = card_of(id=7, next_activity=CALL.model_copy(update={"due_date": date(9999, 1, 1)}))
     assert next_activity(person_card(past, company_domain=DOMAIN)).endswith(OVERDUE)
     assert not next_activity(person_card(future, company_domain=DOMAIN)).endswith(OVERDUE)
 
 
 def test_an_undated_activity_is_never_overdue() -> None:
     activity = Activity(id=5, subject="Someday")
-    assert next_activity(card(Person(id=7, next_activity=activity))) == "Someday"
+    assert next_activity(card(card_of(id=7, next_activity=activity))) == "Someday"
 
 
 # -- any fields at all -----------------------------------------------------------------------
@@ -269,7 +269,7 @@ fields = st.lists(
 def test_any_fields_give_a_valid_card_with_nothing_injected(
     fields: tuple[CustomField, ...], activity_done: bool, now: datetime
 ) -> None:
-    person = seed_person().model_copy(
-        update={"fields": fields, "next_activity": CALL.model_copy(update={"done": activity_done})}
+    person = seed_person(
+        **{"fields": fields, "next_activity": CALL.model_copy(update={"done": activity_done})}
     )
     card(person, now)

@@ -13,7 +13,7 @@ from blocks import has_images, person_card, without_images
 from blocks.kit import context, image, section
 from bot.domain import CardDetail, Person, Picture
 from tests.blockkit import assert_valid_blocks
-from tests.blocks.seed import seed_person
+from tests.blocks.seed import card_of, seed_person
 from tests.blocks.test_person_card import NOW, persons
 
 PHOTO = image("https://x.io/a.png", alt_text="Photo")
@@ -35,7 +35,7 @@ def test_the_seed_card_loses_its_photo_and_nothing_else() -> None:
 
 
 def test_a_picture_only_section_keeps_the_name_beside_it() -> None:
-    person = Person(id=7, picture=Picture(urls={128: "https://x.io/a.png"}))
+    person = card_of(id=7, picture=Picture(urls={128: "https://x.io/a.png"}))
     plain = without_images(person_card(person, company_domain="acme"))
     assert_valid_blocks(plain)
     assert plain[1] == {"type": "section", "text": {"type": "mrkdwn", "text": "Person 7"}}
@@ -60,7 +60,7 @@ def test_every_kind_of_image_goes() -> None:
 
 
 def test_blocks_without_images_come_back_as_they_were() -> None:
-    blocks = person_card(Person(id=7, name="Jane"), company_domain="acme")
+    blocks = person_card(card_of(id=7, name="Jane"), company_domain="acme")
     assert not has_images(blocks)
     assert without_images(blocks) == blocks
     assert without_images([]) == []

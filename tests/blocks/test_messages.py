@@ -8,6 +8,7 @@ import pytest
 from blocks import (
     Message,
     auth_failed_message,
+    bad_request_message,
     builder_url,
     failure_message,
     forbidden_message,
@@ -20,15 +21,7 @@ from blocks import (
     unexpected_error_message,
     usage_message,
 )
-from bot.pipedrive.errors import (
-    PersonNotFound,
-    PipedriveAuthError,
-    PipedriveError,
-    PipedriveForbidden,
-    PipedriveNotFound,
-    PipedriveRateLimited,
-    PipedriveUnavailable,
-)
+from bot.domain import Failure, FailureKind
 from tests.blockkit import assert_no_injection, assert_valid_blocks
 from tests.blocks.seed import seed_person
 
@@ -75,22 +68,24 @@ def test_forbidden_says_the_token_may_not_read_the_person() -> None:
     assert "may not have access" in checked(forbidden_message())
 
 
-@pytest.mark.parametrize(("retry_after", "shown"), [(2.1, "3 s"), (0, "1 s"), (-5, "1 s")])
+@pytest.mark.parametrize(
+    ("retry_after", "shown"),
+    [(2.1, "in 3 s"), (0, "in 1 s"), (59.5, "in 60 s"), (125, "in 3 min"), (3000, "in 50 min")],
+)
 def test_rate_limited_says_when_to_try_again(retry_after: float, shown: str) -> None:
-    assert f"try again in {shown}" in checked(
-        rate_limited_message(retry_after, daily_budget_spent=False)
-    )
+    assert f"try again {shown}." in checked(rate_limited_message(retry_after))
 
 
-def test_rate_limited_without_a_usable_delay_says_later() -> None:
-    wording = checked(rate_limited_message(float("inf"), daily_budget_spent=False))
-    assert "try again later" in wording
+@pytest.mark.parametrize("retry_after", [None, float("inf"), float("nan"), -5])
+def test_rate_limited_without_a_usable_delay_says_in_a_moment(retry_after: float | None) -> None:
+    assert "try again in a moment." in checked(rate_limited_message(retry_after))
 
 
-def test_rate_limited_for_the_day_says_tomorrow() -> None:
-    wording = checked(rate_limited_message(30, daily_budget_spent=True))
-    assert "daily Pipedrive API budget" in wording
-    assert "tomorrow" in wording
+def test_rate_limited_never_speaks_of_a_daily_budget() -> None:
+    # Pipedrive documents no signal for a spent daily budget: a 429 is always "busy".
+    for retry_after in (None, 1, 3600, 86400):
+        wording = checked(rate_limited_message(retry_after))
+        assert "daily" not in wording and "tomorrow" not in wording
 
 
 def test_unavailable_asks_to_try_again() -> None:
@@ -102,31 +97,36 @@ def test_unexpected_error_gives_the_reference() -> None:
 
 
 @pytest.mark.parametrize(
-    ("error", "expected"),
+    ("failure", "expected"),
     [
-        (PersonNotFound(42), not_found_message(42)),
-        (PipedriveNotFound("gone"), not_found_message(7)),
-        (PipedriveAuthError("401"), auth_failed_message()),
-        (PipedriveForbidden("403"), forbidden_message()),
-        (PipedriveRateLimited("429", 1.5), rate_limited_message(1.5, daily_budget_spent=False)),
-        (
-            PipedriveRateLimited("429", 60, daily_budget_spent=True),
-            rate_limited_message(60, daily_budget_spent=True),
-        ),
-        (PipedriveUnavailable("503"), unavailable_message()),
-        (PipedriveError("odd"), unexpected_error_message("ref-1")),
-        (RuntimeError("bug"), unexpected_error_message("ref-1")),
+        (Failure(FailureKind.NOT_FOUND, person_id=42), not_found_message(42)),
+        (Failure(FailureKind.AUTH), auth_failed_message()),
+        (Failure(FailureKind.FORBIDDEN), forbidden_message()),
+        (Failure(FailureKind.RATE_LIMITED, retry_after=1.5), rate_limited_message(1.5)),
+        (Failure(FailureKind.UNAVAILABLE), unavailable_message()),
+        (Failure(FailureKind.BAD_REQUEST), bad_request_message()),
+        (Failure(FailureKind.BUG, reference="ref-1"), unexpected_error_message("ref-1")),
     ],
 )
-def test_failure_message_maps_each_error(error: Exception, expected: Message) -> None:
-    message = failure_message(error, person_id=7, reference="ref-1")
+def test_failure_message_words_each_failure(failure: Failure, expected: Message) -> None:
+    message = failure_message(failure)
     checked(message)
     assert message == expected
 
 
+def test_every_kind_of_failure_has_its_wording() -> None:
+    for kind in FailureKind:
+        assert checked(failure_message(Failure(kind, reference="ref-1")))
+
+
 def test_failure_message_without_a_person_id() -> None:
-    message = failure_message(PipedriveNotFound("gone"), person_id=None, reference="ref-1")
+    message = failure_message(Failure(FailureKind.NOT_FOUND))
     assert "that person" in checked(message)
+
+
+def test_a_bad_request_is_not_called_a_bug_of_ours() -> None:
+    wording = checked(failure_message(Failure(FailureKind.BAD_REQUEST, reference="ref-1")))
+    assert "invalid" in wording and "on my side" not in wording and "ref-1" not in wording
 
 
 def test_builder_url_round_trips_the_blocks() -> None:

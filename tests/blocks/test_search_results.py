@@ -15,7 +15,7 @@ from blocks import (
     search_results_message,
     stale_button_message,
 )
-from bot.pipedrive import SearchHit
+from bot.domain import SearchHit, SearchResults
 from tests.blockkit import assert_no_injection, assert_valid_blocks
 
 HOSTILE = ["<!channel>", "<@U123>", "<https://evil.example|click>", "&<>"]
@@ -36,7 +36,7 @@ WILL = SearchHit(id=1, name="Will Smith", organization_name=None, primary_email=
 
 
 def test_each_person_gets_a_row_and_a_show_button_carrying_only_the_id() -> None:
-    message = search_results_message([JANE, WILL], term="Smith", more=False)
+    message = search_results_message(SearchResults(term="Smith", hits=(JANE, WILL), more=False))
     wording = checked(message)
     assert "2 people match “Smith”" in wording
     assert "Jane Smith · Org Name · j@a.io" in wording
@@ -50,7 +50,7 @@ def test_each_person_gets_a_row_and_a_show_button_carrying_only_the_id() -> None
 
 def test_more_than_ten_shows_ten_and_asks_to_refine() -> None:
     hits = [SearchHit(id=n, name=f"Will Smith {n}") for n in range(1, 16)]
-    message = search_results_message(hits, term="Smith", more=False)
+    message = search_results_message(SearchResults(term="Smith", hits=tuple(hits), more=False))
     wording = checked(message)
     assert len(buttons(message)) == 10
     assert "More than 10 people match" in wording
@@ -59,12 +59,16 @@ def test_more_than_ten_shows_ten_and_asks_to_refine() -> None:
 
 def test_pipedrive_having_more_is_said_even_with_ten_given() -> None:
     hits = [SearchHit(id=n, name=f"Will {n}") for n in range(1, 11)]
-    wording = checked(search_results_message(hits, term="Will", more=True))
+    wording = checked(
+        search_results_message(SearchResults(term="Will", hits=tuple(hits), more=True))
+    )
     assert "refine your search" in wording
 
 
 def test_a_nameless_person_is_named_by_id() -> None:
-    wording = checked(search_results_message([SearchHit(id=9), WILL], term="xx", more=False))
+    wording = checked(
+        search_results_message(SearchResults(term="xx", hits=(SearchHit(id=9), WILL), more=False))
+    )
     assert "Person 9" in wording
 
 
@@ -73,7 +77,9 @@ def test_hostile_names_and_terms_are_escaped_and_clipped() -> None:
     hit = SearchHit(
         id=5, name=hostile + "x" * 500, organization_name=hostile, primary_email=hostile
     )
-    message = search_results_message([hit, WILL], term=hostile + "y" * 500, more=False)
+    message = search_results_message(
+        SearchResults(term=hostile + "y" * 500, hits=(hit, WILL), more=False)
+    )
     wording = checked(message)
     assert "x" * 200 not in wording and "y" * 200 not in wording
     assert "&lt;!channel&gt;" in message.text
@@ -109,7 +115,7 @@ _text = st.one_of(st.none(), st.text(max_size=400), st.sampled_from(HOSTILE))
     st.booleans(),
 )
 def test_any_hits_give_a_valid_pick_list(hits: list[SearchHit], term: str, more: bool) -> None:
-    message = search_results_message(hits, term=term, more=more)
+    message = search_results_message(SearchResults(term=term, hits=tuple(hits), more=more))
     assert_valid_blocks(message.blocks)
     assert_no_injection(message.blocks, HOSTILE, text=message.text)
     assert len(buttons(message)) == min(len(hits), 10)

@@ -8,12 +8,13 @@ from collections.abc import AsyncIterator
 import pytest
 from pydantic import SecretStr
 
-from blocks import SHOW_PERSON_ACTION_ID
+from blocks import SHOW_PERSON_ACTION_ID, answer_message
+from bot.cards.lookup import Lookup, outcome
+from bot.cards.query import Search
 from bot.cards.search import SEARCH_SHOWN, PeopleSearch
 from bot.cards.service import PeopleService
 from bot.pipedrive import PipedriveClient, PipedriveUnavailable, SearchHit
 from bot.pipedrive.client import ApiVersion
-from bot.slack.answers import search_answer
 from devkit import PipedriveStandIn
 from tests.blockkit import assert_valid_blocks
 
@@ -115,21 +116,16 @@ async def test_failures_are_not_cached(standin: PipedriveStandIn, client: Pipedr
 
 
 async def answer(client: PipedriveClient, term: str, *, exact: bool = False) -> tuple[str, dict]:
-    message, outcome = await search_answer(
-        PeopleSearch(client),
-        PeopleService(client),
-        term,
-        exact=exact,
-        company_domain="acme",
-        reference="ref-1",
-    )
+    lookup = Lookup(PeopleService(client), PeopleSearch(client))
+    found = await lookup.answer(Search(term, exact=exact), reference="ref-1")
+    message = answer_message(found, company_domain="acme")
     assert_valid_blocks(message.blocks)
-    return outcome, {"text": message.text, "blocks": message.blocks}
+    return outcome(found), {"text": message.text, "blocks": message.blocks}
 
 
 async def test_one_hit_answers_with_the_persons_card(client: PipedriveClient) -> None:
-    outcome, message = await answer(client, "jane@acme.com", exact=True)
-    assert outcome == "card"
+    said, message = await answer(client, "jane@acme.com", exact=True)
+    assert said == "card"
     assert message["blocks"][0] == {
         "type": "header",
         "text": {"type": "plain_text", "text": "Jane Smith", "emoji": True},
@@ -137,8 +133,8 @@ async def test_one_hit_answers_with_the_persons_card(client: PipedriveClient) ->
 
 
 async def test_several_hits_answer_with_a_pick_list(client: PipedriveClient) -> None:
-    outcome, message = await answer(client, "Smith")
-    assert outcome == "pick_list"
+    said, message = await answer(client, "Smith")
+    assert said == "pick_list"
     values = [
         block["accessory"]["value"]
         for block in message["blocks"]
@@ -148,8 +144,8 @@ async def test_several_hits_answer_with_a_pick_list(client: PipedriveClient) -> 
 
 
 async def test_no_hit_says_no_person_matches(client: PipedriveClient) -> None:
-    outcome, message = await answer(client, "<!channel> nobody")
-    assert outcome == "no_match"
+    said, message = await answer(client, "<!channel> nobody")
+    assert said == "no_match"
     assert message["text"] == ":mag: No person matches “&lt;!channel&gt; nobody”."
 
 
@@ -162,6 +158,6 @@ async def test_a_failed_search_gets_the_failure_answer(
         body={"success": False, "error": "Too many requests"},
         headers={"Retry-After": "0", "x-daily-requests-left": "0"},
     )
-    outcome, message = await answer(client, "Smith")
-    assert outcome == "rate_limited"
-    assert "daily Pipedrive API budget" in message["text"]
+    said, message = await answer(client, "Smith")
+    assert said == "rate_limited"
+    assert "Pipedrive is busy" in message["text"] and "daily" not in message["text"]

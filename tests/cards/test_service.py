@@ -18,6 +18,7 @@ from bot.domain import (
     MoneyValue,
     Option,
     OptionsValue,
+    PersonCard,
     ReferenceValue,
     TextValue,
 )
@@ -107,19 +108,19 @@ def person_reads(standin: PipedriveStandIn) -> int:
     return single + listed
 
 
-def assert_full_sample_card(person: Person) -> None:
-    assert person.id == 1
-    assert person.name == "Will Smith"
+def assert_full_sample_card(person: PersonCard) -> None:
+    assert person.person.id == 1
+    assert person.person.name == "Will Smith"
     assert person.owner == OWNER
     assert person.organization == ORGANIZATION
     assert person.picture == Picture(id=4, urls=PICTURE_URLS)
-    assert person.next_activity_id == 128
+    assert person.person.next_activity_id == 128
     assert person.next_activity == NEXT_ACTIVITY
     assert person.next_activity.due_at == datetime(2019, 11, 29, 11, 30, tzinfo=UTC)
     assert person.last_activity_date == date(2019, 11, 28)
-    assert person.add_time == datetime(2017, 10, 18, 13, 23, 7, tzinfo=UTC)
-    assert person.deals.open == 2
-    assert person.label_ids == (1, 2, 3)
+    assert person.person.add_time == datetime(2017, 10, 18, 13, 23, 7, tzinfo=UTC)
+    assert person.person.deals.open == 2
+    assert person.person.label_ids == (1, 2, 3)
 
 
 # -- assembly --------------------------------------------------------------------------------
@@ -265,14 +266,14 @@ async def test_picture_error_leaves_the_card_without_picture(
     person = await people.person_card(1)
 
     assert person.picture is None
-    assert person.picture_id == 4
+    assert person.person.picture_id == 4
     assert person.owner == OWNER
     assert person.organization == ORGANIZATION
     assert person.next_activity == NEXT_ACTIVITY
     assert standin.count("/api/v2/persons/1/picture") == 1
 
 
-async def test_missing_owner_leaves_the_card_without_owner(
+async def test_an_owner_that_cannot_be_read_is_shown_by_id(
     standin: PipedriveStandIn, make_service: MakeService
 ) -> None:
     standin.misbehave("/api/v1/users/123", status=404, body=NOT_FOUND)
@@ -280,7 +281,7 @@ async def test_missing_owner_leaves_the_card_without_owner(
 
     person = await people.person_card(1)
 
-    assert (person.owner_id, person.owner) == (123, None)
+    assert person.owner == User(id=123)
     assert person.organization == ORGANIZATION
 
 
@@ -303,7 +304,7 @@ async def test_activities_slower_than_the_budget_are_left_out(
 
     person = await people.person_card(1)
 
-    assert person.next_activity_id == 128
+    assert person.person.next_activity_id == 128
     assert person.next_activity is None
     assert person.last_activity_date is None
     assert person.owner == OWNER
@@ -360,8 +361,8 @@ async def test_fresh_card_reads_the_person_again_but_not_the_directory(
     cached = await people.person_card(1)
     fresh = await people.person_card(1, fresh=True)
 
-    assert cached.name == "Will Smith"
-    assert fresh.name == "Will"
+    assert cached.person.name == "Will Smith"
+    assert fresh.person.name == "Will"
     assert person_reads(standin) == 2
     assert standin.count("/api/v1/users/123") == 1
     assert standin.count("/api/v2/organizations/1234") == 1
@@ -377,8 +378,10 @@ async def test_burst_over_many_people_reads_each_person_once(
 
     cards = await asyncio.gather(*(people.person_card(person_id) for person_id in ids))
 
-    assert [card.id for card in cards] == ids
-    assert all(card.name == f"Will Smith {card.id}" for card in cards if card.id != 1)
+    assert [card.person.id for card in cards] == ids
+    assert all(
+        card.person.name == f"Will Smith {card.person.id}" for card in cards if card.person.id != 1
+    )
     assert all(card.owner == OWNER and card.organization == ORGANIZATION for card in cards)
     assert person_reads(standin) == 40  # each person once
     person_requests = standin.count("/api/v2/persons") - standin.count("/api/v2/persons/")
@@ -434,7 +437,7 @@ async def test_custom_fields_come_by_name_and_option_label(
     person = await people.person_card(1)
 
     assert named_values(person) == SAMPLE_FIELDS
-    assert person.custom_fields[CUSTOMER_TYPE] is not None  # the raw values stay too
+    assert person.person.custom_fields[CUSTOMER_TYPE] is not None  # the raw values stay too
 
 
 async def test_bare_option_ids_get_their_labels_from_the_definitions(
@@ -592,7 +595,7 @@ async def test_failing_definitions_give_a_card_without_custom_fields(
     person = await people.person_card(1)
 
     assert person.fields == ()
-    assert person.custom_fields  # still there, unnamed
+    assert person.person.custom_fields  # still there, unnamed
     assert person.owner == OWNER
     assert person.next_activity == NEXT_ACTIVITY
 

@@ -143,7 +143,8 @@ def test_a_hostile_term_is_only_ever_a_query_parameter(
     ("status", "headers", "expected"),
     [
         (429, {"Retry-After": "0"}, "try again in 1 s"),
-        (429, {"Retry-After": "0", "x-daily-requests-left": "0"}, "daily Pipedrive API budget"),
+        # x-daily-requests-left is the old POST/PUT counter, not the token budget: still "busy".
+        (429, {"Retry-After": "1", "x-daily-requests-left": "0"}, "try again in 1 s"),
         (500, {}, "unavailable"),
         (401, {}, "PIPEDRIVE_API_TOKEN"),
     ],

@@ -11,6 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from bot.domain import Embedded
 from bot.pipedrive import (
     Activity,
     ActivityCounts,
@@ -55,16 +56,15 @@ def test_seed_person_maps_every_field_it_carries(name: str) -> None:
     assert person.emails == (Contact(value="12345@email.com", label="work", primary=True),)
     assert person.phones == (Contact(value="12345", label="work", primary=True),)
     assert person.owner_id == 123
-    assert person.owner == User(id=123, name="Jane Doe", email="jane@pipedrive.com")
+    assert person.embedded.owner == User(id=123, name="Jane Doe", email="jane@pipedrive.com")
     assert person.org_id == 1234
-    assert person.organization == Organization(
+    assert person.embedded.organization == Organization(
         id=1234, name="Org Name", address="Mustamäe tee 3a, 10615 Tallinn"
     )
     assert person.picture_id == 4
-    assert person.picture == Picture(id=4, urls={128: PICTURE_128, 512: PICTURE_512})
-    assert person.picture.best_url(512) == PICTURE_512
+    assert person.embedded.picture == Picture(id=4, urls={128: PICTURE_128, 512: PICTURE_512})
+    assert person.embedded.picture.best_url(512) == PICTURE_512
     assert person.next_activity_id == 128
-    assert person.next_activity is None  # v1 carries only its date and time, not the activity
     assert person.last_activity_id == 34
     assert person.last_activity_date == date(2019, 11, 28)
     assert person.label_ids == (1, 2, 3)
@@ -104,9 +104,9 @@ def test_v1_bare_ids_and_nulls_leave_related_records_unfetched() -> None:
 
     person = V1Person.model_validate(raw).to_domain()
 
-    assert (person.owner_id, person.owner) == (123, None)
-    assert (person.org_id, person.organization) == (None, None)
-    assert (person.picture_id, person.picture) == (None, None)
+    assert (person.owner_id, person.embedded.owner) == (123, None)
+    assert (person.org_id, person.embedded.organization) == (None, None)
+    assert (person.picture_id, person.embedded.picture) == (None, None)
 
 
 def test_v1_picture_without_urls_is_no_picture() -> None:
@@ -116,7 +116,7 @@ def test_v1_picture_without_urls_is_no_picture() -> None:
     person = V1Person.model_validate(raw).to_domain()
 
     assert person.picture_id == 4
-    assert person.picture is None
+    assert person.embedded.picture is None
 
 
 @pytest.mark.parametrize("version", ["v1", "v2"])
@@ -155,7 +155,7 @@ def test_numbers_sent_as_strings_are_numbers() -> None:
 
     assert person.deals.open == 5
     assert person.next_activity_id is None
-    assert (person.org_id, person.organization) == (9, None)
+    assert (person.org_id, person.embedded.organization) == (9, None)
 
 
 # -- v2 --------------------------------------------------------------------------------------
@@ -178,7 +178,7 @@ def _assert_v2_example_person(raw: dict[str, Any]) -> None:
     )
     assert (person.owner_id, person.org_id, person.picture_id) == (1, 1, 1)
     # v2 sends bare ids: the related records are the people service's to fetch.
-    assert (person.owner, person.organization, person.picture) == (None, None, None)
+    assert person.embedded == Embedded()
     assert person.is_deleted is False
     assert person.visible_to == 7
     assert person.label_ids == (1, 2, 3)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.slack.context import attach
 from bot.slack.dependencies import Dependencies
 from bot.slack.listeners import actions, commands, events
 
 
 def register_listeners(app: AsyncApp, deps: Dependencies) -> None:
-    commands.register(app, deps)
-    events.register(app, deps)
-    actions.register(app, deps)
+    app.use(attach(deps))
+    commands.register(app)
+    events.register(app)
+    actions.register(app)

@@ -7,71 +7,50 @@ failure is answered beside the message too, which stays for another try.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncRespond
 
-from blocks import Message, unexpected_error_message
+from blocks import Message, answer_message
+from bot.cards.lookup import outcome
 from bot.cards.query import parse_person_id
+from bot.domain import PersonCard
 from bot.logs import RequestRecord
-from bot.slack.answers import person_answer
 from bot.slack.delivery import answer_privately
 from bot.slack.dependencies import Dependencies
 
 
 async def clicked_person_id(
-    action: dict[str, Any], respond: AsyncRespond, request: RequestRecord, *, invalid: Message
+    action: dict[str, Any], respond: AsyncRespond, record: RequestRecord, *, invalid: Message
 ) -> int | None:
     """The person id the button carries, or None once `invalid` is answered beside it."""
     person_id = parse_person_id(action.get("value"))
     if person_id is None:
-        request.outcome = "invalid_input"
-        await answer_privately(respond, invalid, reference=request.request_id)
+        record.outcome = "invalid_input"
+        await answer_privately(respond, invalid, reference=record.request_id)
         return None
-    request.details["person_id"] = person_id
+    record.details["person_id"] = person_id
     return person_id
-
-
-async def card_for_click(
-    deps: Dependencies,
-    person_id: int,
-    respond: AsyncRespond,
-    request: RequestRecord,
-    *,
-    fresh: bool = False,
-    shared_by: str | None = None,
-) -> Message:
-    """The person's card or failure message (`request.outcome` says which); a bug is apologised
-    for beside the message, then raised for the log."""
-    try:
-        message, request.outcome = await person_answer(
-            deps.people,
-            person_id,
-            company_domain=deps.company_domain,
-            reference=request.request_id,
-            fresh=fresh,
-            shared_by=shared_by,
-        )
-    except Exception:
-        reference = request.request_id
-        await answer_privately(respond, unexpected_error_message(reference), reference=reference)
-        raise
-    return message
 
 
 async def replace_with_card(
     deps: Dependencies,
     action: dict[str, Any],
     respond: AsyncRespond,
-    request: RequestRecord,
+    record: RequestRecord,
     *,
     invalid: Message,
     fresh: bool = False,
 ) -> None:
-    """The clicked person's `/person` card in place of the message clicked in."""
-    person_id = await clicked_person_id(action, respond, request, invalid=invalid)
+    """The clicked person's `/person` card in place of the message clicked in (`fresh`: read
+    past the cache, and say when); a failure beside it."""
+    person_id = await clicked_person_id(action, respond, record, invalid=invalid)
     if person_id is None:
         return
-    message = await card_for_click(deps, person_id, respond, request, fresh=fresh)
-    replace = request.outcome == "card"
-    await answer_privately(respond, message, reference=request.request_id, replace=replace)
+    answer = await deps.lookup.person(person_id, reference=record.request_id, fresh=fresh)
+    record.outcome = outcome(answer)
+    fetched_at = datetime.now(UTC) if fresh else None
+    message = answer_message(answer, company_domain=deps.company_domain, fetched_at=fetched_at)
+    replace = isinstance(answer, PersonCard)
+    await answer_privately(respond, message, reference=record.request_id, replace=replace)

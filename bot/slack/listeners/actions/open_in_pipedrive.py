@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck
 
-from blocks import OPEN_ACTION_ID
-from bot.logs import logged_request
+from bot.logs import RequestRecord
+from bot.slack.context import listener
 from bot.slack.dependencies import Dependencies
 
 
-def register(app: AsyncApp, deps: Dependencies) -> None:
-    async def open_in_pipedrive(ack: AsyncAck) -> None:
-        async with logged_request("action", OPEN_ACTION_ID):
-            await ack()
-
-    app.action(OPEN_ACTION_ID)(open_in_pipedrive)
+@listener
+async def open_in_pipedrive(ack: AsyncAck, deps: Dependencies, record: RequestRecord) -> None:
+    await ack()

@@ -1,10 +1,11 @@
+"""Slash commands."""
+
 from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.dependencies import Dependencies
-from bot.slack.listeners.commands import person
+from bot.slack.listeners.commands.person import person_command
 
 
-def register(app: AsyncApp, deps: Dependencies) -> None:
-    person.register(app, deps)
+def register(app: AsyncApp) -> None:
+    app.command("/person")(person_command)

@@ -1,10 +1,11 @@
+"""Events API events."""
+
 from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.dependencies import Dependencies
-from bot.slack.listeners.events import link_shared
+from bot.slack.listeners.events.link_shared import unfurl_person_links
 
 
-def register(app: AsyncApp, deps: Dependencies) -> None:
-    link_shared.register(app, deps)
+def register(app: AsyncApp) -> None:
+    app.event("link_shared")(unfurl_person_links)

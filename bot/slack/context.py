@@ -1,0 +1,102 @@
+"""What every listener is handed, and what is done around every listener, in one place.
+
+`attach(deps)` is the app's one global middleware: it puts the dependencies and a
+`RequestRecord` (kind, name, and the Slack user who asked) into Bolt's context, from where Bolt
+hands them to any listener that names `deps` or `record` among its arguments; and it answers an
+event Slack delivers again (same `event_id`) without handling it twice.
+
+`@listener` wraps a listener: the answer is counted as in flight (a shutdown waits for it), the
+request's one log line is written when it ends, and a bug gets the user an apology with the
+reference that is in the log beside the traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, ParamSpec
+
+from slack_bolt.async_app import AsyncBoltContext, AsyncRespond
+from slack_bolt.response import BoltResponse
+
+from blocks import unexpected_error_message
+from bot.logs import RequestRecord, logged_request
+from bot.slack.delivery import answer_privately
+from bot.slack.dependencies import Dependencies
+
+log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+# Slack retries an event three times within minutes; an event id is remembered for an hour.
+EVENT_ID_TTL = 3600.0
+Next = Callable[[], Awaitable[None]]
+Middleware = Callable[[AsyncBoltContext, dict[str, Any], Next], Awaitable[BoltResponse | None]]
+
+
+def attach(deps: Dependencies) -> Middleware:
+    """The global middleware: `deps` and `record` for every listener."""
+
+    async def attach_dependencies(
+        context: AsyncBoltContext, body: dict[str, Any], next: Next
+    ) -> BoltResponse | None:
+        kind, name = describe(body)
+        record = RequestRecord(kind=kind, name=name, user=context.user_id or "-")
+        event_id = body.get("event_id")
+        if isinstance(event_id, str) and not await deps.state.claim(
+            f"slack-event:{event_id}", EVENT_ID_TTL
+        ):
+            # Slack redelivers an event it thinks was lost (X-Slack-Retry-Num): handle it once.
+            record.outcome = "duplicate_event"
+            async with logged_request(record):
+                return BoltResponse(status=200, body="")
+        context["deps"] = deps
+        context["record"] = record
+        await next()
+        return None
+
+    return attach_dependencies
+
+
+def listener(handle: Callable[P, Awaitable[None]]) -> Callable[P, Awaitable[None]]:
+    """Track, log and guard one listener (which must take `deps` and `record`)."""
+
+    @functools.wraps(handle)  # Bolt reads the arguments to pass from the wrapped function
+    async def tracked(*args: P.args, **kwargs: P.kwargs) -> None:
+        deps: Dependencies = kwargs["deps"]  # type: ignore[assignment]
+        record: RequestRecord = kwargs["record"]  # type: ignore[assignment]
+        deps.in_flight.track()
+        async with logged_request(record):
+            try:
+                await handle(*args, **kwargs)
+            except Exception:
+                respond = kwargs.get("respond")
+                if isinstance(respond, AsyncRespond) and respond.response_url:
+                    reference = record.request_id
+                    message = unexpected_error_message(reference)
+                    await answer_privately(respond, message, reference=reference)
+                raise
+
+    return tracked
+
+
+def describe(body: dict[str, Any]) -> tuple[str, str]:
+    """The kind of Slack request and its name, for the log: ("command", "/person"), ..."""
+    if isinstance(body.get("command"), str):
+        return "command", body["command"]
+    event = body.get("event")
+    if isinstance(event, dict):
+        return "event", str(event.get("type", "?"))
+    kind = str(body.get("type", "?"))
+    actions = body.get("actions")
+    if kind == "block_actions" and isinstance(actions, list) and actions:
+        first = actions[0]
+        return "action", str(first.get("action_id", "?")) if isinstance(first, dict) else "?"
+    if kind in ("view_submission", "view_closed"):
+        view = body.get("view")
+        return "view", str(view.get("callback_id", "?")) if isinstance(view, dict) else "?"
+    if kind in ("shortcut", "message_action"):
+        return "shortcut", str(body.get("callback_id", "?"))
+    if kind == "block_suggestion":
+        return "options", str(body.get("action_id", "?"))
+    return kind, "?"
