@@ -8,7 +8,7 @@ slack_sdk's definitions drift from it, which then calls for a new revision.
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2025-12-02
+Create Date: 2026-12-02
 """
 
 from __future__ import annotations
