@@ -31,6 +31,10 @@ def main(argv: list[str]) -> int:
         from bot.cli import card_main
 
         return card_main(rest)
+    if command in ("migrate", "keygen") and not rest:
+        from bot.store.commands import keygen_command, migrate_command
+
+        return migrate_command() if command == "migrate" else keygen_command()
     if command not in ("serve", "check") or rest:
         wrong = command if command not in ("serve", "check") else " ".join(rest)
         print(f"error: unknown command or argument: {wrong}", file=sys.stderr)
