@@ -3,6 +3,15 @@ messages and entity metadata, no I/O."""
 
 from .answers import answer_message, card_message
 from .builder import builder_url
+from .connect import (
+    CONNECT_ACTION_ID,
+    connect_message,
+    connected_message,
+    disconnected_message,
+    guest_refused_message,
+    shared_token_message,
+    status_message,
+)
 from .images import has_images, without_images
 from .message import Message
 from .messages import (
@@ -41,6 +50,13 @@ from .work_object import (
 )
 
 __all__ = [
+    "CONNECT_ACTION_ID",
+    "connect_message",
+    "connected_message",
+    "disconnected_message",
+    "guest_refused_message",
+    "shared_token_message",
+    "status_message",
     "OPEN_ACTION_ID",
     "REFRESH_ACTION_ID",
     "SHARE_ACTION_ID",

@@ -72,7 +72,15 @@ def share_failed_message() -> Message:
 def not_found_message(person_id: int | None) -> Message:
     who = f"person {person_id}" if person_id is not None else "that person"
     return _notice(
-        f":mag: I couldn't find {who} in Pipedrive. The id may be wrong, or the person was deleted."
+        f":mag: I couldn't find {who} in Pipedrive, or it is not visible to you there. "
+        "The id may be wrong, or the person was deleted."
+    )
+
+
+def not_connected_message() -> Message:
+    return _notice(
+        ":link: Connect your Pipedrive account first: run `/person` and use its "
+        "*Connect Pipedrive* button."
     )
 
 
@@ -132,6 +140,8 @@ def failure_message(failure: Failure) -> Message:
     match failure.kind:
         case FailureKind.NOT_FOUND:
             return not_found_message(failure.person_id)
+        case FailureKind.NOT_CONNECTED:
+            return not_connected_message()
         case FailureKind.AUTH:
             return auth_failed_message()
         case FailureKind.FORBIDDEN:

@@ -22,7 +22,9 @@ from blocks import (
     person_url,
     preview,
 )
+from bot.cards.connections import Viewer
 from bot.cards.lookup import Lookup
+from bot.cards.readers import Reader, SharedReader
 from bot.cards.search import PeopleSearch
 from bot.cards.service import PeopleService
 from bot.config import PipedriveSettings, settings_errors
@@ -31,6 +33,8 @@ from bot.pipedrive import PipedriveClient
 from devkit import PipedriveStandIn
 
 DEMO_DOMAIN = "acme"
+# Whoever runs the command: the card CLI reads with the API token, like api_token mode.
+TERMINAL = Viewer(team_id="-", user_id="-")
 
 
 @asynccontextmanager
@@ -60,8 +64,10 @@ async def print_card(args: argparse.Namespace) -> int:
         settings_for_card(args) as settings,
         PipedriveClient.from_settings(settings) as client,
     ):
-        lookup = Lookup(PeopleService.from_settings(client, settings), PeopleSearch(client))
-        answer = await lookup.person(args.person_id, reference="cli")
+        reader = Reader(PeopleService.from_settings(client, settings), PeopleSearch(client))
+        answer = await Lookup(SharedReader(reader)).person(
+            args.person_id, TERMINAL, reference="cli"
+        )
     if not isinstance(answer, PersonCard):
         print(preview(answer_message(answer, company_domain=DEMO_DOMAIN).blocks), file=sys.stderr)
         return 1

@@ -127,6 +127,8 @@ class Settings(PipedriveSettings):
     # How much of a person an unfurl shows: the whole card, a compact one, or no unfurls.
     # Compact by default: everyone in the conversation sees an unfurl, guests included.
     unfurl_detail: Literal["full", "compact", "off"] = "compact"
+    # Pasted links as Slack Work Objects (a preview, and a details pane per viewer) or Block Kit.
+    unfurl_style: Literal["work_object", "blocks"] = "work_object"
     # The most an unfurl shows in a channel shared with another organization (Slack Connect).
     unfurl_external: Literal["compact", "full"] = "compact"
     # Channel ids, comma-separated, where links unfurl; empty: every conversation.
@@ -151,7 +153,7 @@ class Settings(PipedriveSettings):
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("unfurl_detail", "unfurl_external", mode="before")
+    @field_validator("unfurl_detail", "unfurl_external", "unfurl_style", mode="before")
     @classmethod
     def _lower(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value

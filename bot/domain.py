@@ -279,6 +279,7 @@ class FailureKind(StrEnum):
     """Why a person (or a search) could not be shown; also the log's outcome word."""
 
     NOT_FOUND = "not_found"  # no such person, or not visible to whoever asked
+    NOT_CONNECTED = "not_connected"  # PIPEDRIVE_AUTH=oauth: the asker has not connected Pipedrive
     AUTH = "auth"  # Pipedrive refused the credentials
     FORBIDDEN = "forbidden"  # the credentials may not read this (or the account is not open)
     RATE_LIMITED = "rate_limited"  # Pipedrive's burst limit; `retry_after` says when

@@ -11,9 +11,9 @@ from __future__ import annotations
 import dataclasses
 import logging
 
+from bot.cards.connections import NotConnected, Viewer
 from bot.cards.query import PersonId, Search
-from bot.cards.search import PeopleSearch
-from bot.cards.service import PeopleService
+from bot.cards.readers import Readers
 from bot.domain import Failure, FailureKind, PersonCard, SearchResults
 from bot.pipedrive import (
     PipedriveAuthError,
@@ -30,33 +30,40 @@ Answer = PersonCard | SearchResults | Failure
 
 
 class Lookup:
-    def __init__(self, people: PeopleService, search: PeopleSearch) -> None:
-        self._people = people
-        self._search = search
+    def __init__(self, readers: Readers) -> None:
+        self._readers = readers
 
-    async def person(self, person_id: int, *, reference: str, fresh: bool = False) -> Answer:
-        """The person's card (`fresh`: read past the person cache), or why not."""
+    async def person(
+        self, person_id: int, viewer: Viewer, *, reference: str, fresh: bool = False
+    ) -> PersonCard | Failure:
+        """The person's card as `viewer` may see it (`fresh`: past the cache), or why not."""
         try:
-            return await self._people.person_card(person_id, fresh=fresh)
+            reader = await self._readers.for_viewer(viewer)
+            return await reader.people.person_card(person_id, fresh=fresh)
+        except NotConnected:
+            return Failure(FailureKind.NOT_CONNECTED, person_id=person_id, reference=reference)
         except PipedriveError as error:
             return _failure(error, person_id, reference)
         except Exception:
             log.exception("request_id=%s person %s: unexpected error", reference, person_id)
             return Failure(FailureKind.BUG, person_id=person_id, reference=reference)
 
-    async def answer(self, query: PersonId | Search, *, reference: str) -> Answer:
+    async def answer(self, query: PersonId | Search, viewer: Viewer, *, reference: str) -> Answer:
         """A `/person` query: the card; for a search, the one match's card or all matches."""
         if isinstance(query, PersonId):
-            return await self.person(query.person_id, reference=reference)
+            return await self.person(query.person_id, viewer, reference=reference)
         try:
-            found = await self._search.search(query.term, exact=query.exact)
+            reader = await self._readers.for_viewer(viewer)
+            found = await reader.search.search(query.term, exact=query.exact)
+        except NotConnected:
+            return Failure(FailureKind.NOT_CONNECTED, reference=reference)
         except PipedriveError as error:
             return _failure(error, None, reference)
         except Exception:
             log.exception("request_id=%s search: unexpected error", reference)
             return Failure(FailureKind.BUG, reference=reference)
         if len(found.hits) == 1:
-            return await self.person(found.hits[0].id, reference=reference)
+            return await self.person(found.hits[0].id, viewer, reference=reference)
         # Searches are cached case-insensitively: echo this asker's own words.
         return dataclasses.replace(found, term=query.term)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 from urllib.parse import urlsplit
 
 # Ids above this cannot be exact in Pipedrive's JSON numbers, so they cannot name a person.
@@ -66,7 +67,14 @@ class Unrecognised:
     text: str
 
 
-PersonQuery = Help | PersonId | Search | Unrecognised
+@dataclass(frozen=True)
+class Account:
+    """`/person status` or `/person disconnect`: about the asker's own Pipedrive connection."""
+
+    action: Literal["status", "disconnect"]
+
+
+PersonQuery = Help | PersonId | Search | Unrecognised | Account
 
 
 def parse_person_query(text: str, company_domain: str) -> PersonQuery:
@@ -79,6 +87,8 @@ def parse_person_query(text: str, company_domain: str) -> PersonQuery:
     text = text.strip()
     if not text or text.lower() in ("help", "?"):
         return Help()
+    if text.lower() in ("status", "disconnect"):
+        return Account("status" if text.lower() == "status" else "disconnect")
     if _DIGITS.match(text):
         person_id = _person_id(text)
         return PersonId(person_id) if person_id else Unrecognised(text)

@@ -122,7 +122,8 @@ class PipedriveClient:
         self,
         *,
         origin: str,
-        api_token: SecretStr | None,
+        api_token: SecretStr | None = None,
+        auth: httpx.Auth | None = None,
         api_version: ApiVersion = "v2",
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         limits: httpx.Limits = DEFAULT_LIMITS,
@@ -136,7 +137,8 @@ class PipedriveClient:
         self._search_pacer = RequestPacer(min(burst_limit, SEARCH_BURST_LIMIT))
         self._http = httpx.AsyncClient(
             base_url=origin.rstrip("/"),
-            auth=ApiTokenAuth(api_token) if api_token is not None else None,
+            # The shared API token, or one user's OAuth access (`user_auth.UserAuth`).
+            auth=auth or (ApiTokenAuth(api_token) if api_token is not None else None),
             headers={"Accept": "application/json", "User-Agent": "pipedrive-person-card"},
             timeout=timeout,
             limits=limits,

@@ -1,29 +1,47 @@
-"""Build the Bolt app from settings: the Slack client, the services, the listeners."""
+"""Build the Bolt app from settings: the Slack client, the services, the listeners.
+
+With PIPEDRIVE_AUTH=api_token one reader (the shared token) serves everyone; with oauth, each
+Slack user reads with their own connection, kept in the database (`bot.store`, migrated here).
+"""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 
+import httpx
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.cards.connections import Connections
 from bot.cards.lookup import Lookup
+from bot.cards.oauth_states import OAuthStates
+from bot.cards.readers import Reader, Readers, SharedReader, UserReaders
 from bot.cards.search import PeopleSearch
 from bot.cards.service import PeopleService
 from bot.cards.unfurl_policy import UnfurlPolicy
 from bot.config import Settings
 from bot.pipedrive import PipedriveClient
+from bot.pipedrive.oauth import PipedriveOAuth
+from bot.pipedrive.user_auth import UserAccess, UserAuth
 from bot.slack.channels import ChannelDirectory
 from bot.slack.dependencies import Dependencies
 from bot.slack.inflight import InFlight
 from bot.slack.listeners import register_listeners
 from bot.slack.unfurl_details import UnfurlDetails
+from bot.store import ConnectionStore, TokenCipher, create_engine, database_url, migrate
+from bot.store.connections import PipedriveConnection
 from bot.store.resilient_state import state_from_url
+from bot.store.shared_state import SharedState
+
+log = logging.getLogger(__name__)
+
+USER_POOL = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=60)
 
 
 @dataclass(frozen=True)
@@ -33,14 +51,22 @@ class PersonCardApp:
     bolt: AsyncApp
     deps: Dependencies
     pipedrive: PipedriveClient
+    oauth: PipedriveOAuth | None = None
+    engine: AsyncEngine | None = None
+    transport: httpx.AsyncBaseTransport | None = None  # users' requests, in oauth mode
 
     async def aclose(self) -> None:
         await self.pipedrive.aclose()
+        if self.transport is not None:
+            await self.transport.aclose()
+        if self.oauth is not None:
+            await self.oauth.aclose()
+        if self.engine is not None:
+            await self.engine.dispose()
         await self.deps.state.aclose()
 
 
-def build_app(settings: Settings) -> PersonCardApp:
-    pipedrive = PipedriveClient.from_settings(settings)
+async def build_app(settings: Settings) -> PersonCardApp:
     slack = AsyncWebClient(
         token=settings.slack_bot_token.get_secret_value(),
         base_url=settings.slack_api_base_url,
@@ -50,24 +76,40 @@ def build_app(settings: Settings) -> PersonCardApp:
     slack.retry_handlers.extend(
         [AsyncRateLimitErrorRetryHandler(max_retry_count=2), AsyncServerErrorRetryHandler()]
     )
-    search = PeopleSearch(
-        pipedrive,
-        budget=settings.card_timeout,
-        ttl=settings.person_cache_ttl,
-        max_entries=settings.cache_max_entries,
+    shared = state_from_url(
+        settings.redis_url.get_secret_value() if settings.redis_url else None,
+        verify_certificate=settings.redis_verify_certificate,
     )
+    # One pool of connections to Pipedrive for the process, whoever's credentials a request uses.
+    pipedrive = PipedriveClient.from_settings(settings)
+    connections: Connections | None = None
+    oauth: PipedriveOAuth | None = None
+    engine: AsyncEngine | None = None
+    transport: httpx.AsyncBaseTransport | None = None
+    readers: Readers
+    if settings.pipedrive_auth == "oauth":
+        engine, oauth, connections = await _connections(settings, shared)
+        # Users' clients share one pool of connections, closed with the app (never one by one).
+        transport = httpx.AsyncHTTPTransport(limits=USER_POOL)
+        user_readers = UserReaders(
+            connections, lambda c: _user_reader(settings, c, connections, transport)
+        )
+        readers = user_readers
+    else:
+        user_readers = None
+        readers = SharedReader(_reader(settings, pipedrive))
     deps = Dependencies(
-        lookup=Lookup(PeopleService.from_settings(pipedrive, settings), search),
+        lookup=Lookup(readers),
         company_domain=settings.pipedrive_company_domain,
         in_flight=InFlight(),
         unfurl_details=UnfurlDetails(
             UnfurlPolicy.from_settings(settings),
             ChannelDirectory(slack, max_entries=settings.cache_max_entries),
         ),
-        state=state_from_url(
-            settings.redis_url.get_secret_value() if settings.redis_url else None,
-            verify_certificate=settings.redis_verify_certificate,
-        ),
+        state=shared,
+        unfurl_style=settings.unfurl_style,
+        connections=connections,
+        readers=user_readers,
     )
     bolt = AsyncApp(
         client=slack,
@@ -75,4 +117,65 @@ def build_app(settings: Settings) -> PersonCardApp:
         logger=logging.getLogger("bot.bolt"),
     )
     register_listeners(bolt, deps)
-    return PersonCardApp(bolt=bolt, deps=deps, pipedrive=pipedrive)
+    return PersonCardApp(
+        bolt=bolt, deps=deps, pipedrive=pipedrive, oauth=oauth, engine=engine, transport=transport
+    )
+
+
+def _reader(settings: Settings, client: PipedriveClient) -> Reader:
+    search = PeopleSearch(
+        client,
+        budget=settings.card_timeout,
+        ttl=settings.person_cache_ttl,
+        max_entries=settings.cache_max_entries,
+    )
+    return Reader(people=PeopleService.from_settings(client, settings), search=search)
+
+
+async def _connections(
+    settings: Settings, shared: SharedState
+) -> tuple[AsyncEngine, PipedriveOAuth, Connections]:
+    assert settings.token_encryption_key is not None  # Settings refuse oauth mode without them
+    assert settings.pipedrive_client_id is not None and settings.pipedrive_client_secret is not None
+    url = database_url(settings.database_url.get_secret_value() if settings.database_url else None)
+    await migrate(url)
+    engine = create_engine(url)
+    key = settings.token_encryption_key
+    oauth = PipedriveOAuth(
+        oauth_url=str(settings.pipedrive_oauth_url).rstrip("/"),
+        client_id=settings.pipedrive_client_id,
+        client_secret=settings.pipedrive_client_secret,
+        redirect_uri=settings.oauth_redirect_uri,
+    )
+    connections = Connections(
+        oauth=oauth,
+        store=ConnectionStore(engine, TokenCipher.from_keys(key.get_secret_value())),
+        states=OAuthStates(key.get_secret_value().encode(), shared),
+        shared=shared,
+        company_domain=settings.pipedrive_company_domain,
+    )
+    return engine, oauth, connections
+
+
+def _user_reader(
+    settings: Settings,
+    connection: PipedriveConnection,
+    connections: Connections,
+    transport: httpx.AsyncBaseTransport,
+) -> Reader:
+    """A reader with the user's own token: their requests, their caches, their burst window."""
+    current = connection
+
+    async def access(force: bool) -> UserAccess:
+        nonlocal current
+        current = await connections.usable(current, force=force)
+        return UserAccess(origin=current.api_domain, token=current.access_token)
+
+    client = PipedriveClient(
+        origin=connection.api_domain,
+        auth=UserAuth(access),
+        api_version=settings.pipedrive_api_version,
+        burst_limit=settings.pipedrive_burst_limit,
+        transport=transport,
+    )
+    return _reader(settings, client)

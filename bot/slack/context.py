@@ -1,8 +1,9 @@
 """What every listener is handed, and what is done around every listener, in one place.
 
 `attach(deps)` is the app's one global middleware: it puts the dependencies and a
-`RequestRecord` (kind, name, and the Slack user who asked) into Bolt's context, from where Bolt
-hands them to any listener that names `deps` or `record` among its arguments; and it answers an
+`RequestRecord` (kind, name, and the Slack user who asked) and the `Viewer` (whose Pipedrive
+access reads) into Bolt's context, from where Bolt hands them to any listener that names `deps`,
+`record` or `viewer` among its arguments; and it answers an
 event Slack delivers again (same `event_id`) without handling it twice.
 
 `@listener` wraps a listener: the answer is counted as in flight (a shutdown waits for it), the
@@ -21,6 +22,7 @@ from slack_bolt.async_app import AsyncBoltContext, AsyncRespond
 from slack_bolt.response import BoltResponse
 
 from blocks import unexpected_error_message
+from bot.cards.connections import Viewer
 from bot.logs import RequestRecord, logged_request
 from bot.slack.delivery import answer_privately
 from bot.slack.dependencies import Dependencies
@@ -52,6 +54,11 @@ def attach(deps: Dependencies) -> Middleware:
                 return BoltResponse(status=200, body="")
         context["deps"] = deps
         context["record"] = record
+        context["viewer"] = Viewer(
+            team_id=context.team_id or "",
+            user_id=context.user_id or "",
+            enterprise_id=context.enterprise_id,
+        )
         await next()
         return None
 

@@ -26,10 +26,19 @@ from blocks.kit import Block
 
 log = logging.getLogger(__name__)
 
-Delivery = Literal["sent", "sent_without_pictures", "refused"]
+Delivery = Literal["sent", "sent_without_pictures", "sent_as_blocks", "refused"]
 # The errors Slack gives for blocks it will not take; a picture it could not download is one.
 BLOCK_ERRORS = frozenset({"invalid_blocks", "invalid_arguments"})
 _ERROR_MAX = 200
+# chat.unfurl's answers about Work Object metadata it would not take.
+METADATA_ERRORS = frozenset(
+    {
+        "invalid_metadata_format",
+        "error_processing_metadata",
+        "metadata_too_large",
+        "invalid_metadata",
+    }
+)
 
 
 class SlackRefused(Exception):
@@ -105,6 +114,61 @@ async def unfurl_with(
 
     pictures = any(has_images(card) for card in cards.values())
     return await _send(post, pictures=pictures, what="chat.unfurl", reference=reference)
+
+
+async def unfurl_work_objects(
+    client: AsyncWebClient,
+    entities: Sequence[Mapping[str, Any]],
+    cards: Mapping[str, list[Block]],
+    target: Mapping[str, Any],
+    *,
+    reference: str,
+) -> Delivery:
+    """One `chat.unfurl` with Work Object metadata; if Slack refuses the metadata, or takes the
+    call but warns about it, the same unfurl once more as Block Kit (`cards`), so a preview
+    always appears."""
+    try:
+        response = await client.chat_unfurl(metadata={"entities": list(entities)}, **target)
+    except SlackApiError as error:
+        data = error.response.data if isinstance(error.response.data, dict) else {}
+        code = str(data.get("error", "unknown_error"))
+        if not _about_metadata(code):
+            log.warning("request_id=%s chat.unfurl refused: %s", reference, code)
+            return "refused"
+        refused = SlackRefused(code, _details(data))
+    else:
+        data = response.data if isinstance(response.data, dict) else {}
+        warning = data.get("warning")
+        if not (isinstance(warning, str) and _about_metadata(warning)):
+            return "sent"
+        refused = SlackRefused(warning, _details(data))
+    log.warning(
+        "request_id=%s chat.unfurl: Slack did not take the Work Object metadata (%s); "
+        "sending it as Block Kit",
+        reference,
+        refused,
+    )
+    delivery = await unfurl_with(client, cards, target, reference=reference)
+    return "sent_as_blocks" if delivery == "sent" else delivery
+
+
+async def unfurl_asking_to_connect(
+    client: AsyncWebClient, target: Mapping[str, Any], connect_url: str, *, reference: str
+) -> Delivery:
+    """`chat.unfurl` asking the poster to connect first: Slack shows them the prompt."""
+    try:
+        await client.chat_unfurl(user_auth_required=True, user_auth_url=connect_url, **target)
+    except SlackApiError as error:
+        data = error.response.data if isinstance(error.response.data, dict) else {}
+        log.warning(
+            "request_id=%s chat.unfurl (connect prompt) refused: %s", reference, data.get("error")
+        )
+        return "refused"
+    return "sent"
+
+
+def _about_metadata(code: str) -> bool:
+    return code in METADATA_ERRORS or "metadata" in code
 
 
 async def _send(

@@ -81,7 +81,7 @@ def web_app(card_app: PersonCardApp, signing_secret: str) -> web.Application:
 
 
 async def serve(settings: Settings) -> None:
-    card_app = build_app(settings)
+    card_app = await build_app(settings)
     stop = _stop_on_signals()
     try:
         if settings.slack_app_token is not None:

@@ -9,8 +9,10 @@ import pytest
 from pydantic import SecretStr
 
 from blocks import SHOW_PERSON_ACTION_ID, answer_message
+from bot.cards.connections import Viewer
 from bot.cards.lookup import Lookup, outcome
 from bot.cards.query import Search
+from bot.cards.readers import Reader, SharedReader
 from bot.cards.search import SEARCH_SHOWN, PeopleSearch
 from bot.cards.service import PeopleService
 from bot.pipedrive import PipedriveClient, PipedriveUnavailable, SearchHit
@@ -116,8 +118,8 @@ async def test_failures_are_not_cached(standin: PipedriveStandIn, client: Pipedr
 
 
 async def answer(client: PipedriveClient, term: str, *, exact: bool = False) -> tuple[str, dict]:
-    lookup = Lookup(PeopleService(client), PeopleSearch(client))
-    found = await lookup.answer(Search(term, exact=exact), reference="ref-1")
+    lookup = Lookup(SharedReader(Reader(PeopleService(client), PeopleSearch(client))))
+    found = await lookup.answer(Search(term, exact=exact), Viewer("T1", "U1"), reference="ref-1")
     message = answer_message(found, company_domain="acme")
     assert_valid_blocks(message.blocks)
     return outcome(found), {"text": message.text, "blocks": message.blocks}

@@ -24,10 +24,13 @@ def start_app(standins: StandIns) -> Iterator[Callable[..., AppProcess]]:
 
     `instance` names a separate process with the same settings, for tests that leave state
     behind (a 429 holds every later request of that process back until Pipedrive's reset).
+    Unfurls are Block Kit unless a test asks for `UNFURL_STYLE="work_object"` (the default of
+    a deployed app), so these tests can read the cards they check.
     """
     apps: dict[tuple[tuple[str, str], ...], AppProcess] = {}
 
     def start(instance: str = "shared", **overrides: str) -> AppProcess:
+        overrides.setdefault("UNFURL_STYLE", "blocks")
         key = (("instance", instance), *sorted(overrides.items()))
         if key not in apps:
             apps[key] = AppProcess(app_environment(standins, **overrides)).start()

@@ -25,7 +25,9 @@ def test_socket_mode_answers_commands_and_unfurls_then_stops_cleanly(
     standins: StandIns,
 ) -> None:
     slack = standins.slack
-    env = app_environment(standins, SLACK_APP_TOKEN=APP_TOKEN, PERSON_CACHE_TTL="0")
+    env = app_environment(
+        standins, SLACK_APP_TOKEN=APP_TOKEN, PERSON_CACHE_TTL="0", UNFURL_STYLE="blocks"
+    )
     app = AppProcess(env).start(ready=lambda: bool(slack.sockets))
     assert slack.calls_to("apps.connections.open")[-1].headers["Authorization"] == (
         f"Bearer {APP_TOKEN}"

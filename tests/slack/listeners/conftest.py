@@ -114,6 +114,6 @@ def settings_for(pipedrive: PipedriveStandIn, slack: SlackStandIn, **changes: An
 
 @pytest.fixture
 async def dispatch(pipedrive: PipedriveStandIn, slack: SlackStandIn) -> AsyncIterator[Dispatch]:
-    app = build_app(settings_for(pipedrive, slack))
+    app = await build_app(settings_for(pipedrive, slack, unfurl_style="blocks"))
     yield Dispatch(app, slack)
     await app.aclose()

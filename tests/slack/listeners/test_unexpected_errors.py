@@ -15,6 +15,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cards.lookup import Lookup
+from bot.cards.readers import Reader, SharedReader
 from bot.cards.search import PeopleSearch
 from bot.cards.service import PeopleService
 from bot.cards.unfurl_policy import UnfurlPolicy
@@ -54,7 +55,7 @@ async def app(slack: SlackStandIn) -> AsyncIterator[tuple[AsyncApp, InFlight]]:
     web = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url)
     bolt = AsyncApp(client=web, signing_secret=SECRET)
     deps = Dependencies(
-        lookup=Lookup(BrokenPeople(client), PeopleSearch(client)),
+        lookup=Lookup(SharedReader(Reader(BrokenPeople(client), PeopleSearch(client)))),
         company_domain="acme",
         in_flight=in_flight,
         unfurl_details=UnfurlDetails(UnfurlPolicy(), ChannelDirectory(web)),

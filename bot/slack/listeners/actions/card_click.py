@@ -12,11 +12,13 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncRespond
 
-from blocks import Message, answer_message
+from blocks import Message
+from bot.cards.connections import Viewer
 from bot.cards.lookup import outcome
 from bot.cards.query import parse_person_id
 from bot.domain import PersonCard
 from bot.logs import RequestRecord
+from bot.slack.answering import reply_for
 from bot.slack.delivery import answer_privately
 from bot.slack.dependencies import Dependencies
 
@@ -36,6 +38,7 @@ async def clicked_person_id(
 
 async def replace_with_card(
     deps: Dependencies,
+    viewer: Viewer,
     action: dict[str, Any],
     respond: AsyncRespond,
     record: RequestRecord,
@@ -48,9 +51,16 @@ async def replace_with_card(
     person_id = await clicked_person_id(action, respond, record, invalid=invalid)
     if person_id is None:
         return
-    answer = await deps.lookup.person(person_id, reference=record.request_id, fresh=fresh)
+    answer = await deps.lookup.person(person_id, viewer, reference=record.request_id, fresh=fresh)
     record.outcome = outcome(answer)
     fetched_at = datetime.now(UTC) if fresh else None
-    message = answer_message(answer, company_domain=deps.company_domain, fetched_at=fetched_at)
+    message = await reply_for(
+        answer,
+        deps,
+        viewer,
+        response_url=respond.response_url,
+        query=str(person_id),
+        fetched_at=fetched_at,
+    )
     replace = isinstance(answer, PersonCard)
     await answer_privately(respond, message, reference=record.request_id, replace=replace)

@@ -10,6 +10,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 
 from blocks import invalid_card_button_message
+from bot.cards.connections import Viewer
 from bot.logs import RequestRecord
 from bot.slack.context import listener
 from bot.slack.dependencies import Dependencies
@@ -23,8 +24,9 @@ async def refresh_person(
     respond: AsyncRespond,
     deps: Dependencies,
     record: RequestRecord,
+    viewer: Viewer,
 ) -> None:
     await ack()
     await replace_with_card(
-        deps, action, respond, record, invalid=invalid_card_button_message(), fresh=True
+        deps, viewer, action, respond, record, invalid=invalid_card_button_message(), fresh=True
     )

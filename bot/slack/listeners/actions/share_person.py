@@ -12,10 +12,12 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 
-from blocks import answer_message, card_message, invalid_card_button_message, share_failed_message
+from blocks import card_message, invalid_card_button_message, share_failed_message
+from bot.cards.connections import Viewer
 from bot.cards.lookup import outcome
 from bot.domain import PersonCard
 from bot.logs import RequestRecord
+from bot.slack.answering import reply_for
 from bot.slack.context import listener
 from bot.slack.delivery import answer_privately, delete_original, respond_with
 from bot.slack.dependencies import Dependencies
@@ -30,6 +32,7 @@ async def share_person(
     respond: AsyncRespond,
     deps: Dependencies,
     record: RequestRecord,
+    viewer: Viewer,
 ) -> None:
     await ack()
     reference = record.request_id
@@ -37,10 +40,12 @@ async def share_person(
     person_id = await clicked_person_id(action, respond, record, invalid=invalid)
     if person_id is None:
         return
-    answer = await deps.lookup.person(person_id, reference=reference)
+    answer = await deps.lookup.person(person_id, viewer, reference=reference)
     if not isinstance(answer, PersonCard):
         record.outcome = outcome(answer)
-        message = answer_message(answer, company_domain=deps.company_domain)
+        message = await reply_for(
+            answer, deps, viewer, response_url=respond.response_url, query=str(person_id)
+        )
         await answer_privately(respond, message, reference=reference)
         return
     user = body.get("user")

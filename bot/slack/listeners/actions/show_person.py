@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 
 from blocks import stale_button_message
+from bot.cards.connections import Viewer
 from bot.logs import RequestRecord
 from bot.slack.context import listener
 from bot.slack.dependencies import Dependencies
@@ -20,6 +21,7 @@ async def show_person(
     respond: AsyncRespond,
     deps: Dependencies,
     record: RequestRecord,
+    viewer: Viewer,
 ) -> None:
     await ack()
-    await replace_with_card(deps, action, respond, record, invalid=stale_button_message())
+    await replace_with_card(deps, viewer, action, respond, record, invalid=stale_button_message())

@@ -6,10 +6,19 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 
-from blocks import answer_message, invalid_input_message, usage_message
+from blocks import (
+    Message,
+    disconnected_message,
+    invalid_input_message,
+    shared_token_message,
+    status_message,
+    usage_message,
+)
+from bot.cards.connections import Viewer
 from bot.cards.lookup import outcome
-from bot.cards.query import Help, PersonId, Unrecognised, parse_person_query
+from bot.cards.query import Account, Help, PersonId, Unrecognised, parse_person_query
 from bot.logs import RequestRecord
+from bot.slack.answering import reply_for
 from bot.slack.context import listener
 from bot.slack.delivery import answer_privately
 from bot.slack.dependencies import Dependencies
@@ -22,8 +31,10 @@ async def person_command(
     respond: AsyncRespond,
     deps: Dependencies,
     record: RequestRecord,
+    viewer: Viewer,
 ) -> None:
-    query = parse_person_query(str(command.get("text", "")), deps.company_domain)
+    text = str(command.get("text", ""))
+    query = parse_person_query(text, deps.company_domain)
     if isinstance(query, Help | Unrecognised):
         # Nothing to fetch: the answer goes out with the ack itself.
         if isinstance(query, Help):
@@ -33,12 +44,32 @@ async def person_command(
         await ack(response_type="ephemeral", **reply.as_kwargs())
         return
     await ack()
+    if isinstance(query, Account):
+        reply, record.outcome = await account_reply(query, deps, viewer)
+        await answer_privately(respond, reply, reference=record.request_id)
+        return
     if isinstance(query, PersonId):
         record.details["person_id"] = query.person_id
     else:
         # The term itself stays out of the log: it may be someone's email or phone.
         record.details["search_exact"] = int(query.exact)
-    answer = await deps.lookup.answer(query, reference=record.request_id)
+    answer = await deps.lookup.answer(query, viewer, reference=record.request_id)
     record.outcome = outcome(answer)
-    message = answer_message(answer, company_domain=deps.company_domain)
+    message = await reply_for(
+        answer, deps, viewer, response_url=command.get("response_url"), query=text
+    )
     await answer_privately(respond, message, reference=record.request_id)
+
+
+async def account_reply(query: Account, deps: Dependencies, viewer: Viewer) -> tuple[Message, str]:
+    """`/person status` and `/person disconnect`: the asker's own connection."""
+    if deps.connections is None:
+        return shared_token_message(), f"{query.action}_shared_token"
+    if query.action == "disconnect":
+        removed = await deps.connections.disconnect(viewer)
+        if deps.readers is not None:
+            deps.readers.forget(viewer)
+        return disconnected_message(removed), "disconnected" if removed else "not_connected"
+    connection = await deps.connections.connection(viewer)
+    name = connection.user_name if connection else None
+    return status_message(name, deps.company_domain), "connected" if name else "not_connected"

@@ -1,7 +1,9 @@
-"""`link_shared`: unfurl pasted Pipedrive person links into person cards.
+"""`link_shared`: unfurl pasted Pipedrive person links as Work Objects (or Block Kit cards).
 
-How much a card shows depends on the conversation (`UNFURL_*` settings, Slack Connect); with
-unfurls off, or outside the allowed channels, nothing is read from Pipedrive or Slack.
+How much a preview shows depends on the conversation (`UNFURL_*` settings, Slack Connect);
+with unfurls off, or outside the allowed channels, nothing is read from Pipedrive or Slack.
+In oauth mode the person is read with the poster's own token; a poster who has not connected
+is asked to, by Slack, and nothing else is shown.
 """
 
 from __future__ import annotations
@@ -11,12 +13,14 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from blocks import person_card
+from blocks import person_card, person_entity
+from bot.cards.connections import Viewer
+from bot.cards.oauth_states import PendingConnect
 from bot.cards.query import parse_person_link
-from bot.domain import PersonCard
+from bot.domain import Failure, FailureKind, PersonCard
 from bot.logs import RequestRecord
 from bot.slack.context import listener
-from bot.slack.delivery import unfurl_with
+from bot.slack.delivery import unfurl_asking_to_connect, unfurl_with, unfurl_work_objects
 from bot.slack.dependencies import Dependencies
 
 # Slack sends up to 5 links per event; more person cards than that would flood a conversation.
@@ -24,13 +28,18 @@ MAX_UNFURLS = 5
 _OUTCOMES = {
     "sent": "unfurled",
     "sent_without_pictures": "unfurled_without_pictures",
+    "sent_as_blocks": "unfurled_as_blocks",
     "refused": "unfurl_refused",
 }
 
 
 @listener
 async def unfurl_person_links(
-    event: dict[str, Any], client: AsyncWebClient, deps: Dependencies, record: RequestRecord
+    event: dict[str, Any],
+    client: AsyncWebClient,
+    deps: Dependencies,
+    record: RequestRecord,
+    viewer: Viewer,
 ) -> None:
     wanted = person_links(event, deps.company_domain)
     record.details["links"] = len(wanted)
@@ -42,24 +51,47 @@ async def unfurl_person_links(
         record.outcome = "unfurls_off"
         return
     record.details["detail"] = detail
-    # A person that cannot be read is left out; the other links still unfurl.
+    reference = record.request_id
+    target = unfurl_target(event)
     answers = await asyncio.gather(
         *(
-            deps.lookup.person(person_id, reference=record.request_id)
+            deps.lookup.person(person_id, viewer, reference=reference)
             for person_id in wanted.values()
         )
     )
-    unfurls = {
-        url: person_card(answer, company_domain=deps.company_domain, detail=detail)
+    if deps.connections is not None and any(_not_connected(answer) for answer in answers):
+        pending = PendingConnect(viewer.team_id, viewer.user_id, viewer.enterprise_id)
+        url = await deps.connections.connect_url(pending)
+        delivery = await unfurl_asking_to_connect(client, target, url, reference=reference)
+        record.outcome = "asked_to_connect" if delivery == "sent" else "unfurl_refused"
+        return
+    # A person that cannot be read is left out; the other links still unfurl.
+    found = {
+        url: answer
         for url, answer in zip(wanted, answers, strict=True)
         if isinstance(answer, PersonCard)
     }
-    record.details["unfurled"] = len(unfurls)
-    if not unfurls:
+    record.details["unfurled"] = len(found)
+    if not found:
         record.outcome = "nothing_to_unfurl"
         return
-    delivery = await unfurl_with(client, unfurls, unfurl_target(event), reference=record.request_id)
+    domain = deps.company_domain
+    cards = {
+        url: person_card(card, company_domain=domain, detail=detail) for url, card in found.items()
+    }
+    if deps.unfurl_style == "work_object":
+        entities = [
+            person_entity(card, company_domain=domain, app_unfurl_url=url, detail=detail)
+            for url, card in found.items()
+        ]
+        delivery = await unfurl_work_objects(client, entities, cards, target, reference=reference)
+    else:
+        delivery = await unfurl_with(client, cards, target, reference=reference)
     record.outcome = _OUTCOMES[delivery]
+
+
+def _not_connected(answer: object) -> bool:
+    return isinstance(answer, Failure) and answer.kind is FailureKind.NOT_CONNECTED
 
 
 def person_links(event: dict[str, Any], company_domain: str) -> dict[str, int]:

@@ -1,0 +1,80 @@
+"""What a user of PIPEDRIVE_AUTH=oauth sees about their own connection to Pipedrive."""
+
+from __future__ import annotations
+
+from .kit import actions, context, link_button, section
+from .message import Message
+from .text import mrkdwn
+
+CONNECT_ACTION_ID = "connect_pipedrive"
+NAME_MAX = 150
+CONNECT_HINT = "The link works once, for 10 minutes. Your answer follows here once you connect."
+
+
+def connect_message(url: str) -> Message:
+    """Asked of someone who has not connected: nothing was read from Pipedrive for them."""
+    text = (
+        ":link: *Connect your Pipedrive account* to look people up here. Cards then show "
+        "exactly what your own Pipedrive shows you; nobody else's access is used."
+    )
+    return Message(
+        text="Connect your Pipedrive account to look people up.",
+        blocks=[
+            section(text),
+            actions(
+                [
+                    link_button(
+                        "Connect Pipedrive", action_id=CONNECT_ACTION_ID, url=url, value="connect"
+                    )
+                ]
+            ),
+            context([CONNECT_HINT]),
+        ],
+    )
+
+
+def status_message(user_name: str | None, company_domain: str) -> Message:
+    if user_name is None:
+        text = (
+            ":white_circle: You have not connected Pipedrive. `/person <anything>` offers the "
+            "Connect button."
+        )
+    else:
+        text = (
+            f":large_green_circle: Connected to {mrkdwn(company_domain, NAME_MAX)}.pipedrive.com "
+            f"as *{mrkdwn(user_name, NAME_MAX)}*. `/person disconnect` removes the connection."
+        )
+    return Message(text=text, blocks=[section(text)])
+
+
+def disconnected_message(was_connected: bool) -> Message:
+    text = (
+        ":wave: Disconnected: the app no longer holds your Pipedrive tokens."
+        if was_connected
+        else "You were not connected to Pipedrive; there was nothing to remove."
+    )
+    return Message(text=text, blocks=[section(text)])
+
+
+def connected_message(user_name: str, company_domain: str) -> Message:
+    text = (
+        f":white_check_mark: Connected to {mrkdwn(company_domain, NAME_MAX)}.pipedrive.com as "
+        f"*{mrkdwn(user_name, NAME_MAX)}*."
+    )
+    return Message(text=text, blocks=[section(text)])
+
+
+def guest_refused_message() -> Message:
+    text = (
+        ":no_entry: Guests can't look up Pipedrive people here: the app reads with one shared "
+        "Pipedrive account. Ask a workspace admin if you need access."
+    )
+    return Message(text=text, blocks=[section(text)])
+
+
+def shared_token_message() -> Message:
+    text = (
+        "This app reads Pipedrive with one shared account (PIPEDRIVE_AUTH=api_token): there is "
+        "no personal connection to show or remove."
+    )
+    return Message(text=text, blocks=[section(text)])

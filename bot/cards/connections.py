@@ -1,0 +1,198 @@
+"""Each Slack user's own Pipedrive connection (PIPEDRIVE_AUTH=oauth): connect, keep, forget.
+
+Connecting: a signed, single-use `state` (`oauth_states.py`) goes to Pipedrive's consent page;
+the callback exchanges the code, asks Pipedrive who the token belongs to, refuses an account of
+another company than this app's, and stores the connection, tokens encrypted (`bot.store`).
+Using: a token about to expire is refreshed once, under a lock shared by every process, so
+concurrent requests of one user never refresh twice; a refused refresh forgets the connection,
+so the user is asked to connect again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from bot.cards.oauth_states import OAuthStates, PendingConnect
+from bot.pipedrive.oauth import (
+    OAuthError,
+    OAuthRefused,
+    OAuthUser,
+    PipedriveOAuth,
+    TokenSet,
+    UninstallNotice,
+)
+from bot.store.connections import ConnectionStore, PipedriveConnection
+from bot.store.shared_state import SharedState
+
+log = logging.getLogger(__name__)
+
+# Refresh a token this long before Pipedrive says it expires (clocks differ, requests take time).
+REFRESH_MARGIN = timedelta(seconds=60)
+REFRESH_LOCK_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The Slack user a card is read for."""
+
+    team_id: str
+    user_id: str
+    enterprise_id: str | None = None
+
+
+class ConnectProblem(StrEnum):
+    """Why a connection attempt stored nothing; the callback page words each."""
+
+    DENIED = "denied"  # the user said no on Pipedrive's consent page
+    BAD_STATE = "bad_state"  # forged, expired or already used
+    EXCHANGE_FAILED = "exchange_failed"  # Pipedrive refused the code
+    FOREIGN_COMPANY = "foreign_company"  # the account belongs to another Pipedrive company
+    UNAVAILABLE = "unavailable"  # Pipedrive could not be reached
+
+
+@dataclass(frozen=True)
+class Connected:
+    connection: PipedriveConnection
+    pending: PendingConnect
+
+
+@dataclass(frozen=True)
+class NotConnected(Exception):
+    """The viewer has no (longer a) working connection: ask them to connect."""
+
+    viewer: Viewer
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Connections:
+    def __init__(
+        self,
+        *,
+        oauth: PipedriveOAuth,
+        store: ConnectionStore,
+        states: OAuthStates,
+        shared: SharedState,
+        company_domain: str,
+        now: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        self._oauth = oauth
+        self._store = store
+        self._states = states
+        self._shared = shared
+        self.company_domain = company_domain
+        self._now = now
+
+    async def connect_url(self, pending: PendingConnect) -> str:
+        """Pipedrive's consent page, with a state that brings the user back to `pending`."""
+        return self._oauth.authorize_url(await self._states.issue(pending))
+
+    async def complete(
+        self, *, code: str | None, state: str | None, error: str | None
+    ) -> Connected | ConnectProblem:
+        """The callback: check the state, exchange the code, check the company, store."""
+        pending = await self._states.redeem(state) if state else None
+        if pending is None:
+            return ConnectProblem.BAD_STATE
+        if error or not code:
+            return ConnectProblem.DENIED
+        try:
+            tokens = await self._oauth.exchange_code(code)
+            user = await self._oauth.current_user(tokens)
+        except OAuthRefused as refused:
+            log.warning("connect: Pipedrive refused the code (%s)", refused.error)
+            return ConnectProblem.EXCHANGE_FAILED
+        except OAuthError as failed:
+            log.warning("connect: %s", failed)
+            return ConnectProblem.UNAVAILABLE
+        if (user.company_domain or "").lower() != self.company_domain:
+            log.warning(
+                "connect: refused Pipedrive user %s of company %s (this app reads %s)",
+                user.id,
+                user.company_domain,
+                self.company_domain,
+            )
+            return ConnectProblem.FOREIGN_COMPANY
+        connection = _connection(pending, user, tokens)
+        await self._store.save(connection)
+        log.info("connect: Slack user %s connected as Pipedrive user %s", pending.user_id, user.id)
+        return Connected(connection, pending)
+
+    async def connection(self, viewer: Viewer) -> PipedriveConnection | None:
+        return await self._store.get(viewer.team_id, viewer.user_id)
+
+    async def disconnect(self, viewer: Viewer) -> bool:
+        return await self._store.delete(viewer.team_id, viewer.user_id)
+
+    async def uninstalled(self, notice: UninstallNotice) -> int:
+        """Pipedrive's notice that a user removed the app: forget their connections."""
+        return await self._store.delete_pipedrive_user(notice.company_id, notice.user_id)
+
+    async def usable(
+        self, connection: PipedriveConnection, *, force: bool = False
+    ) -> PipedriveConnection:
+        """The connection with a token that works for a while yet: refreshed when it is about
+        to expire (or `force`: Pipedrive just refused it). Raises `NotConnected` when Pipedrive
+        refuses the refresh (the connection is then forgotten) and `OAuthError` when it cannot
+        be reached."""
+        if not force and connection.expires_at - REFRESH_MARGIN > self._now():
+            return connection
+        viewer = Viewer(connection.slack_team_id, connection.slack_user_id)
+        key = f"oauth-refresh:{connection.slack_team_id}:{connection.slack_user_id}"
+        async with self._shared.lock(key, REFRESH_LOCK_SECONDS):
+            # Another request (or process) may have refreshed it while this one waited.
+            current = await self._store.get(viewer.team_id, viewer.user_id)
+            if current is None:
+                raise NotConnected(viewer)
+            renewed = current.access_token != connection.access_token
+            if renewed and current.expires_at - REFRESH_MARGIN > self._now():
+                return current
+            try:
+                tokens = await self._oauth.refresh(current.refresh_token)
+            except OAuthRefused as refused:
+                log.warning(
+                    "Slack user %s: Pipedrive refused the token refresh (%s); asking them to "
+                    "connect again",
+                    viewer.user_id,
+                    refused.error,
+                )
+                await self._store.delete(viewer.team_id, viewer.user_id)
+                raise NotConnected(viewer) from None
+            refreshed = _with_tokens(current, tokens)
+            await self._store.save(refreshed)
+            return refreshed
+
+
+def _connection(pending: PendingConnect, user: OAuthUser, tokens: TokenSet) -> PipedriveConnection:
+    return PipedriveConnection(
+        slack_team_id=pending.team_id,
+        slack_user_id=pending.user_id,
+        slack_enterprise_id=pending.enterprise_id,
+        pipedrive_user_id=user.id,
+        pipedrive_company_id=user.company_id or 0,
+        company_domain=(user.company_domain or "").lower(),
+        api_domain=tokens.api_domain,
+        user_name=user.name or user.email or f"User {user.id}",
+        access_token=tokens.access_token,
+        refresh_token=tokens.refresh_token,
+        expires_at=tokens.expires_at,
+        scope=tokens.scope,
+    )
+
+
+def _with_tokens(connection: PipedriveConnection, tokens: TokenSet) -> PipedriveConnection:
+    return dataclasses.replace(
+        connection,
+        api_domain=tokens.api_domain,
+        access_token=tokens.access_token,
+        refresh_token=tokens.refresh_token,
+        expires_at=tokens.expires_at,
+        scope=tokens.scope,
+    )
