@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 import httpx
 import yaml
 
-from devkit import PipedriveStandIn, SlackStandIn
+from devkit import PipedriveOAuthStandIn, PipedriveStandIn, SlackStandIn
 from devkit.signing import signed_headers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,6 +67,8 @@ class StandIns:
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.pipedrive = PipedriveStandIn(token=PIPEDRIVE_TOKEN)
+        # Pipedrive's OAuth server: its tokens work at `pipedrive` (PIPEDRIVE_AUTH=oauth tests).
+        self.oauth = PipedriveOAuthStandIn(api=self.pipedrive)
         self.slack = SlackStandIn(
             bot_token=BOT_TOKEN, app_token=APP_TOKEN, scopes=manifest_bot_scopes()
         )
@@ -74,10 +76,12 @@ class StandIns:
     def start(self) -> None:
         self._thread.start()
         self.run(self.pipedrive.start())
+        self.run(self.oauth.start())
         self.run(self.slack.start())
 
     def stop(self) -> None:
         self.run(self.pipedrive.stop())
+        self.run(self.oauth.stop())
         self.run(self.slack.stop())
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(timeout=5)
@@ -217,8 +221,9 @@ class SlackSender:
     def post_signed(self, body: str, content_type: str, **sign: Any) -> httpx.Response:
         return self.post(body, content_type, self.signed_headers(body, content_type, **sign))
 
-    def command_body(self, text: str, response_name: str) -> str:
-        """The slash command form from bolt-python's tests, with our command and response_url."""
+    def command_body(self, text: str, response_name: str, user_id: str | None = None) -> str:
+        """The slash command form from bolt-python's tests, with our command and response_url
+        (and `user_id`: who typed it)."""
         fixture = json.loads(
             (
                 FIXTURES / "slack" / "bolt-python__test_slash_command__slash_command_body.json"
@@ -228,10 +233,14 @@ class SlackSender:
         fields.update(
             command="/person", text=text, response_url=self.slack.response_url(response_name)
         )
+        if user_id is not None:
+            fields["user_id"] = user_id
         return urlencode(fields)
 
-    def command(self, text: str, response_name: str, **sign: Any) -> httpx.Response:
-        body = self.command_body(text, response_name)
+    def command(
+        self, text: str, response_name: str, user_id: str | None = None, **sign: Any
+    ) -> httpx.Response:
+        body = self.command_body(text, response_name, user_id)
         return self.post_signed(body, "application/x-www-form-urlencoded", **sign)
 
     def event(self, event: dict[str, Any], **sign: Any) -> httpx.Response:

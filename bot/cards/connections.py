@@ -61,11 +61,12 @@ class Connected:
     pending: PendingConnect
 
 
-@dataclass(frozen=True)
 class NotConnected(Exception):
     """The viewer has no (longer a) working connection: ask them to connect."""
 
-    viewer: Viewer
+    def __init__(self, viewer: Viewer) -> None:
+        super().__init__(f"Slack user {viewer.user_id} has no Pipedrive connection")
+        self.viewer = viewer
 
 
 def _utc_now() -> datetime:

@@ -210,6 +210,14 @@ class PipedriveOAuth:
         self._owns_http = http is None
         self._http = http if http is not None else httpx.AsyncClient(timeout=DEFAULT_TIMEOUT)
 
+    @property
+    def client_id(self) -> str:
+        return self._client_id
+
+    @property
+    def client_secret(self) -> SecretStr:
+        return self._client_secret
+
     def __repr__(self) -> str:
         return f"PipedriveOAuth(oauth_url={self._oauth_url!r}, client_id={self._client_id!r})"
 

@@ -7,14 +7,21 @@ query they typed) once they have connected.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
-from blocks import Message, answer_message, connect_message
-from bot.cards.connections import Viewer
+import aiohttp
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from blocks import Message, answer_message, connect_message, connected_message
+from bot.cards.connections import Connected, Viewer
 from bot.cards.lookup import Answer
 from bot.cards.oauth_states import PendingConnect
+from bot.cards.query import PersonId, Search, parse_person_query
 from bot.domain import Failure, FailureKind
 from bot.slack.dependencies import Dependencies
+
+log = logging.getLogger(__name__)
 
 
 async def reply_for(
@@ -40,3 +47,31 @@ async def reply_for(
         )
         return connect_message(await deps.connections.connect_url(pending))
     return answer_message(answer, company_domain=deps.company_domain, fetched_at=fetched_at)
+
+
+async def answer_after_connecting(connected: Connected, deps: Dependencies) -> None:
+    """Once a user has connected, answer the lookup that asked them to, in its place."""
+    pending = connected.pending
+    if not pending.response_url:
+        return  # an unfurl or a details pane asked: Slack asks again when it next needs to
+    viewer = Viewer(pending.team_id, pending.user_id, pending.enterprise_id)
+    query = parse_person_query(pending.query or "", deps.company_domain)
+    connection = connected.connection
+    if isinstance(query, PersonId | Search):
+        answer = await deps.lookup.answer(query, viewer, reference="connect")
+        message = await reply_for(answer, deps, viewer, response_url=pending.response_url)
+    else:
+        message = connected_message(connection.user_name, connection.company_domain)
+    webhook = AsyncWebhookClient(pending.response_url)
+    try:
+        response = await webhook.send(
+            text=message.text,
+            blocks=message.blocks,
+            response_type="ephemeral",
+            replace_original=True,
+        )
+    except (aiohttp.ClientError, TimeoutError) as error:
+        log.warning("answer after connecting: response_url unreachable (%s)", type(error).__name__)
+        return
+    if not 200 <= response.status_code < 300:
+        log.warning("answer after connecting: Slack refused it (%s)", response.status_code)

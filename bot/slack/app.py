@@ -6,8 +6,9 @@ Slack user reads with their own connection, kept in the database (`bot.store`, m
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 from slack_bolt.async_app import AsyncApp
@@ -54,6 +55,8 @@ class PersonCardApp:
     oauth: PipedriveOAuth | None = None
     engine: AsyncEngine | None = None
     transport: httpx.AsyncBaseTransport | None = None  # users' requests, in oauth mode
+    # Answers started outside a Slack request (after a user connects), kept until done.
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
     async def aclose(self) -> None:
         await self.pipedrive.aclose()

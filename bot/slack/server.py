@@ -19,8 +19,11 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 
-from bot.config import Settings
+from bot.cards.connections import Connected
+from bot.config import OAUTH_CALLBACK_PATH, Settings
+from bot.slack.answering import answer_after_connecting
 from bot.slack.app import PersonCardApp, build_app
+from bot.slack.pipedrive_callback import callback_routes
 from bot.slack.request_body import Refused, check
 
 log = logging.getLogger(__name__)
@@ -77,6 +80,24 @@ def web_app(card_app: PersonCardApp, signing_secret: str) -> web.Application:
 
     app = web.Application()
     app.add_routes([web.post(EVENTS_PATH, slack_events), web.get(HEALTH_PATH, healthz)])
+    deps = card_app.deps
+    if deps.connections is not None and card_app.oauth is not None:
+        oauth = card_app.oauth
+
+        async def answer_pending(connected: Connected) -> None:
+            deps.in_flight.track()
+            await answer_after_connecting(connected, deps)
+
+        app.add_routes(
+            callback_routes(
+                OAUTH_CALLBACK_PATH,
+                deps.connections,
+                answer_pending,
+                client_id=oauth.client_id,
+                client_secret=oauth.client_secret,
+                tasks=card_app.tasks,
+            )
+        )
     return app
 
 
