@@ -5,10 +5,10 @@ from .answers import answer_message, card_message
 from .builder import builder_url
 from .connect import (
     CONNECT_ACTION_ID,
+    access_refused_message,
     connect_message,
     connected_message,
     disconnected_message,
-    guest_refused_message,
     shared_token_message,
     status_message,
 )
@@ -54,7 +54,7 @@ __all__ = [
     "connect_message",
     "connected_message",
     "disconnected_message",
-    "guest_refused_message",
+    "access_refused_message",
     "shared_token_message",
     "status_message",
     "OPEN_ACTION_ID",

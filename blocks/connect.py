@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from .kit import actions, context, link_button, section
 from .message import Message
 from .text import mrkdwn
@@ -64,11 +66,19 @@ def connected_message(user_name: str, company_domain: str) -> Message:
     return Message(text=text, blocks=[section(text)])
 
 
-def guest_refused_message() -> Message:
-    text = (
-        ":no_entry: Guests can't look up Pipedrive people here: the app reads with one shared "
-        "Pipedrive account. Ask a workspace admin if you need access."
-    )
+_REFUSALS = {
+    "guest": ":no_entry: Guests can't look up Pipedrive people here: the app reads with one "
+    "shared Pipedrive account. Ask a workspace admin if you need access.",
+    "not_in_group": ":no_entry: This app is limited to a Slack user group you are not in. "
+    "Ask a workspace admin if you need access.",
+    "unverified": ":no_entry: I couldn't check with Slack whether you may use this app, so I "
+    "didn't look anyone up. Please try again later, or ask an admin.",
+}
+
+
+def access_refused_message(reason: Literal["guest", "not_in_group", "unverified"]) -> Message:
+    """For someone the app's access rules keep out: guests, people outside the user group."""
+    text = _REFUSALS[reason]
     return Message(text=text, blocks=[section(text)])
 
 

@@ -38,6 +38,8 @@ BOT_SCOPES = (
     "groups:read",
     "im:read",
     "mpim:read",
+    "users:read",
+    "usergroups:read",
 )
 _NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError, OSError)
 _FIND_CHANNEL_ID = "channel details → About → Channel ID"

@@ -19,6 +19,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 _SUBDOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 # Public and Slack Connect channels C…, private channels G… (older ones), direct messages D….
 _CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,30}")
+_USERGROUP_ID = re.compile(r"S[A-Z0-9]{8,12}")
 # Pipedrive redirects users here after consent, and sends its uninstall notice here.
 OAUTH_CALLBACK_PATH = "/pipedrive/oauth/callback"
 # What an id in UNFURL_CHANNELS must look like: every channel id in Slack's docs (C123ABC456,
@@ -143,6 +144,8 @@ class Settings(PipedriveSettings):
     database_url: SecretStr | None = None
     # With one shared API token a guest would read every contact: refused unless allowed.
     allow_guests: bool = False
+    # A Slack user group id (S…): only its members may use /person, the buttons and unfurls.
+    allowed_usergroup: str | None = None
     # Shared state for several processes (limits, holds, caches, one-time keys); unset: in-process.
     redis_url: SecretStr | None = None
     # False accepts a certificate no authority signed (Heroku's Redis); still encrypted.
@@ -157,6 +160,16 @@ class Settings(PipedriveSettings):
     @classmethod
     def _lower(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("allowed_usergroup")
+    @classmethod
+    def _usergroup_id(cls, value: str | None) -> str | None:
+        if value is not None and not _USERGROUP_ID.fullmatch(value.strip()):
+            raise ValueError(
+                "must be a user group id like S0123ABCD (in Slack: People → User groups → the "
+                "group → ⋯ → Copy group ID)"
+            )
+        return value.strip() if value else value
 
     @field_validator("unfurl_channels")
     @classmethod
@@ -212,6 +225,7 @@ class Settings(PipedriveSettings):
         "public_url",
         "token_encryption_key",
         "database_url",
+        "allowed_usergroup",
         mode="before",
     )
     @classmethod

@@ -68,6 +68,9 @@ class SlackStandIn(LoopbackServer):
         # is_ext_shared.
         self.im_channels: set[str] = set()
         self.refused_image_hosts: set[str] = set()
+        # users.info: who is a guest; usergroups.users.list: each group's members.
+        self.guests: set[str] = set()
+        self.usergroups: dict[str, list[str]] = {}
 
     @property
     def api_url(self) -> str:
@@ -90,6 +93,8 @@ class SlackStandIn(LoopbackServer):
         self.scopes = list(self._installed_scopes)
         self.socket_url = None
         self.refused_image_hosts.clear()
+        self.guests.clear()
+        self.usergroups.clear()
 
     def calls_to(self, method: str) -> list[SlackCall]:
         return [call for call in self.calls if call.method == method]
@@ -158,6 +163,18 @@ class SlackStandIn(LoopbackServer):
                 "user_id": "U0BOT",
                 "bot_id": "B0BOT",
             }
+        if method == "users.info":
+            user = str(body.get("user", ""))
+            restricted = user in self.guests
+            return {
+                "ok": True,
+                "user": {"id": user, "is_restricted": restricted, "is_ultra_restricted": False},
+            }
+        if method == "usergroups.users.list":
+            group = str(body.get("usergroup", ""))
+            if group not in self.usergroups:
+                return {"ok": False, "error": "no_such_subteam"}
+            return {"ok": True, "users": self.usergroups[group]}
         if method == "conversations.info":
             channel = str(body.get("channel", ""))
             if channel in self.unknown_channels:

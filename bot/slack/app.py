@@ -30,6 +30,7 @@ from bot.config import Settings
 from bot.pipedrive import PipedriveClient
 from bot.pipedrive.oauth import PipedriveOAuth
 from bot.pipedrive.user_auth import UserAccess, UserAuth
+from bot.slack.access import Access
 from bot.slack.channels import ChannelDirectory
 from bot.slack.dependencies import Dependencies
 from bot.slack.inflight import InFlight
@@ -110,6 +111,11 @@ async def build_app(settings: Settings) -> PersonCardApp:
             ChannelDirectory(slack, max_entries=settings.cache_max_entries),
         ),
         state=shared,
+        access=Access(
+            slack,
+            refuse_guests=settings.pipedrive_auth == "api_token" and not settings.allow_guests,
+            usergroup=settings.allowed_usergroup,
+        ),
         unfurl_style=settings.unfurl_style,
         connections=connections,
         readers=user_readers,

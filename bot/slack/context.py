@@ -14,16 +14,19 @@ reference that is in the log beside the traceback.
 from __future__ import annotations
 
 import functools
+import json
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, ParamSpec
+from typing import Any, Literal, ParamSpec
 
 from slack_bolt.async_app import AsyncBoltContext, AsyncRespond
 from slack_bolt.response import BoltResponse
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from blocks import unexpected_error_message
+from blocks import access_refused_message, details_error, unexpected_error_message
 from bot.cards.connections import Viewer
 from bot.logs import RequestRecord, logged_request
+from bot.slack.access import Refusal
 from bot.slack.delivery import answer_privately
 from bot.slack.dependencies import Dependencies
 
@@ -52,6 +55,11 @@ def attach(deps: Dependencies) -> Middleware:
             record.outcome = "duplicate_event"
             async with logged_request(record):
                 return BoltResponse(status=200, body="")
+        refusal = await deps.access.refusal(record.user) if record.user != "-" else None
+        if refusal is not None and kind != "?":
+            record.outcome = refusal.value
+            async with logged_request(record):
+                return await refuse(refusal, body, context)
         context["deps"] = deps
         context["record"] = record
         context["viewer"] = Viewer(
@@ -63,6 +71,34 @@ def attach(deps: Dependencies) -> Middleware:
         return None
 
     return attach_dependencies
+
+
+async def refuse(refusal: Refusal, body: dict[str, Any], context: AsyncBoltContext) -> BoltResponse:
+    """Answer someone the access rules keep out, in the way the request allows; read nothing."""
+    message = access_refused_message(_REASONS[refusal])
+    if isinstance(body.get("command"), str):  # a command's ack carries the answer itself
+        answer = {"response_type": "ephemeral", **message.as_kwargs()}
+        return BoltResponse(
+            status=200, body=json.dumps(answer), headers={"content-type": "application/json"}
+        )
+    event = body.get("event")
+    if isinstance(event, dict) and event.get("type") == "entity_details_requested":
+        error = details_error("restricted", "You may not see Pipedrive people here.")
+        await context.client.entity_presentDetails(
+            trigger_id=str(event.get("trigger_id", "")), error=error
+        )
+    elif isinstance(body.get("response_url"), str):
+        await AsyncWebhookClient(body["response_url"]).send(
+            response_type="ephemeral", replace_original=False, **message.as_kwargs()
+        )
+    return BoltResponse(status=200, body="")
+
+
+_REASONS: dict[Refusal, Literal["guest", "not_in_group", "unverified"]] = {
+    Refusal.GUEST: "guest",
+    Refusal.NOT_IN_GROUP: "not_in_group",
+    Refusal.UNKNOWN_USER: "unverified",
+}
 
 
 def listener(handle: Callable[P, Awaitable[None]]) -> Callable[P, Awaitable[None]]:

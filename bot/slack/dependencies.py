@@ -8,6 +8,7 @@ from typing import Literal
 from bot.cards.connections import Connections
 from bot.cards.lookup import Lookup
 from bot.cards.readers import UserReaders
+from bot.slack.access import Access
 from bot.slack.inflight import InFlight
 from bot.slack.unfurl_details import UnfurlDetails
 from bot.store.shared_state import SharedState
@@ -20,6 +21,7 @@ class Dependencies:
     in_flight: InFlight
     unfurl_details: UnfurlDetails
     state: SharedState  # in-process, or shared by every process through Redis
+    access: Access  # guests and ALLOWED_USERGROUP
     unfurl_style: Literal["work_object", "blocks"] = "work_object"
     # PIPEDRIVE_AUTH=oauth: each user's connection; None with one shared API token.
     connections: Connections | None = None

@@ -21,6 +21,7 @@ from bot.cards.service import PeopleService
 from bot.cards.unfurl_policy import UnfurlPolicy
 from bot.domain import PersonCard
 from bot.pipedrive import PipedriveClient
+from bot.slack.access import Access
 from bot.slack.channels import ChannelDirectory
 from bot.slack.dependencies import Dependencies
 from bot.slack.inflight import InFlight
@@ -60,6 +61,7 @@ async def app(slack: SlackStandIn) -> AsyncIterator[tuple[AsyncApp, InFlight]]:
         in_flight=in_flight,
         unfurl_details=UnfurlDetails(UnfurlPolicy(), ChannelDirectory(web)),
         state=InProcessState(),
+        access=Access(web, refuse_guests=False, usergroup=None),
     )
     register_listeners(bolt, deps)
     yield bolt, in_flight
