@@ -132,6 +132,8 @@ def test_bot_scopes_are_exactly_what_the_app_uses(manifest: dict[str, Any]) -> N
         "groups:read",
         "im:read",
         "mpim:read",
+        "users:read",  # users.info: guests are refused with one shared token
+        "usergroups:read",  # usergroups.users.list: ALLOWED_USERGROUP
     }
     assert "user" not in manifest["oauth_config"]["scopes"]
 
