@@ -68,6 +68,9 @@ class SlackStandIn(LoopbackServer):
         # is_ext_shared.
         self.im_channels: set[str] = set()
         self.refused_image_hosts: set[str] = set()
+        # What chat.unfurl answers to Work Object metadata, when not {"ok": true}: a refusal
+        # such as {"ok": false, "error": "invalid_metadata_format"}, or ok with a "warning".
+        self.metadata_answer: dict[str, Any] | None = None
         # users.info: who is a guest; usergroups.users.list: each group's members.
         self.guests: set[str] = set()
         self.usergroups: dict[str, list[str]] = {}
@@ -95,6 +98,7 @@ class SlackStandIn(LoopbackServer):
         self.refused_image_hosts.clear()
         self.guests.clear()
         self.usergroups.clear()
+        self.metadata_answer = None
 
     def calls_to(self, method: str) -> list[SlackCall]:
         return [call for call in self.calls if call.method == method]
@@ -188,6 +192,8 @@ class SlackStandIn(LoopbackServer):
                 "ok": True,
                 "channel": {"id": channel, "name": channel.lower(), "is_ext_shared": shared},
             }
+        if method == "chat.unfurl" and "metadata" in body and self.metadata_answer is not None:
+            return self.metadata_answer
         if method in ("chat.postMessage", "chat.unfurl"):
             key = "unfurls" if method == "chat.unfurl" else "blocks"
             refused = self._refused_images(body.get(key), f"/{key}")

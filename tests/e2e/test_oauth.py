@@ -258,3 +258,45 @@ def test_the_database_never_holds_a_token_in_clear(
     assert "Will Smith" in all_text(
         slack.answers(f"connect-U0CLEAR001-{ANN}", count=4)[3]["blocks"]
     )
+
+
+def details_requested(viewer: str, person_id: int) -> dict[str, Any]:
+    return {
+        "type": "entity_details_requested",
+        "user": viewer,
+        "external_ref": {"id": str(person_id), "type": "person"},
+        "entity_url": f"https://acme.pipedrive.com/person/{person_id}",
+        "trigger_id": f"trigger-{viewer}-{person_id}",
+    }
+
+
+def presented(slack: SlackSender, standins: StandIns, event: dict[str, Any]) -> dict[str, Any]:
+    slack.event(event)
+
+    def answered() -> list[Any]:
+        calls = standins.slack.calls_to("entity.presentDetails")
+        return [call for call in calls if call.body.get("trigger_id") == event["trigger_id"]]
+
+    body: dict[str, Any] = wait_for(answered, what="entity.presentDetails")[0].body
+    return body
+
+
+def test_an_unconnected_viewer_of_a_work_object_is_asked_to_connect(
+    slack: SlackSender, standins: StandIns
+) -> None:
+    body = presented(slack, standins, details_requested("U0PANE0001", 1))
+    assert body["user_auth_required"] is True
+    assert str(body["user_auth_url"]).startswith(f"{standins.oauth.url}/oauth/authorize")
+    assert "metadata" not in body
+
+
+def test_each_viewer_of_a_work_object_sees_what_their_pipedrive_shows(
+    slack: SlackSender, standins: StandIns
+) -> None:
+    connect(slack, standins, "U0PANEANN1", ANN)
+    connect(slack, standins, "U0PANEBOB1", BOB)
+    standins.oauth.hide(202, from_user_id=BOB)
+    seen = presented(slack, standins, details_requested("U0PANEANN1", 202))
+    assert seen["metadata"]["external_ref"]["id"] == "202"
+    hidden = presented(slack, standins, details_requested("U0PANEBOB1", 202))
+    assert hidden["error"]["status"] == "not_found" and "metadata" not in hidden
