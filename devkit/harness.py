@@ -38,6 +38,8 @@ BOT_TOKEN = "xoxb-e2e-bot-token-0123456789"
 APP_TOKEN = "xapp-e2e-app-token-0123456789"
 PIPEDRIVE_TOKEN = "e2e-pipedrive-token-0123456789"
 COMPANY = "acme"
+# The Slack workspace of every request the sender posts (bolt-python's command fixture's).
+WORKSPACE = "T111"
 
 T = TypeVar("T")
 
@@ -248,6 +250,7 @@ class SlackSender:
             (FIXTURES / "slack" / "slack-docs__link_shared__conversations_history.json").read_text()
         )
         envelope.pop("_source")
+        envelope["team_id"] = WORKSPACE  # the workspace the commands come from, too
         envelope["event"] = event
         envelope["event_id"] = f"Ev{time.monotonic_ns()}"
         return self.post_signed(json.dumps(envelope), "application/json", **sign)

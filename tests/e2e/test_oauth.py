@@ -297,6 +297,7 @@ def test_each_viewer_of_a_work_object_sees_what_their_pipedrive_shows(
     connect(slack, standins, "U0PANEBOB1", BOB)
     standins.oauth.hide(202, from_user_id=BOB)
     seen = presented(slack, standins, details_requested("U0PANEANN1", 202))
+    assert "metadata" in seen, seen
     assert seen["metadata"]["external_ref"]["id"] == "202"
     hidden = presented(slack, standins, details_requested("U0PANEBOB1", 202))
     assert hidden["error"]["status"] == "not_found" and "metadata" not in hidden
