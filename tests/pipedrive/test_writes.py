@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from datetime import date, time
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 import respx
+from pydantic import SecretStr
 
 from bot.domain import NewActivity
 from bot.pipedrive import (
@@ -18,11 +21,14 @@ from bot.pipedrive import (
     PipedriveForbidden,
     PipedriveMissingScope,
     PipedriveNotFound,
+    PipedriveOAuth,
     PipedriveRateLimited,
     PipedriveUnavailable,
 )
 from bot.pipedrive.client import RetryPolicy
 from bot.pipedrive.pacing import answer_within
+from devkit import PipedriveOAuthStandIn, PipedriveStandIn
+from devkit.pipedrive_writes import SCOPE_MISMATCH
 
 from .clients import TOKEN, client_for
 from .examples import read_fixture
@@ -194,3 +200,150 @@ async def test_activity_type_choices_leave_out_inactive_types(
     }
     # The card still names an old activity of a type turned off since.
     assert (await client.activity_types())["fax"] == "Fax"
+
+
+# -- the stand-in, through the real client -------------------------------------------------
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[PipedriveStandIn]:
+    server = PipedriveStandIn(token=TOKEN)
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def writer(standin: PipedriveStandIn) -> AsyncIterator[PipedriveClient]:
+    async with client_for(origin=standin.url) as pipedrive:
+        yield pipedrive
+
+
+async def test_the_standin_records_a_note_with_its_credential(
+    standin: PipedriveStandIn, writer: PipedriveClient
+) -> None:
+    note_id = await writer.add_note(person_id=1, org_id=1234, content="<b>Hi</b>")
+    (write,) = standin.writes
+    assert (write.path, write.credential) == ("/api/v1/notes", TOKEN)
+    assert write.body == {"content": "<b>Hi</b>", "person_id": 1, "org_id": 1234}
+    assert standin.records[f"/api/v1/notes/{note_id}"]["data"]["content"] == "<b>Hi</b>"
+
+
+async def test_the_standin_finds_no_person_it_does_not_hold(
+    standin: PipedriveStandIn, writer: PipedriveClient
+) -> None:
+    with pytest.raises(PipedriveNotFound):
+        await writer.add_note(person_id=999, org_id=None, content="x")
+    assert standin.writes == []
+
+
+async def test_the_standin_refuses_person_id_on_a_v2_activity_as_pipedrive_does(
+    standin: PipedriveStandIn,
+) -> None:
+    async with httpx.AsyncClient(base_url=standin.url) as http:
+        answer = await http.post(
+            "/api/v2/activities",
+            headers={"x-api-token": TOKEN},
+            json={"subject": "x", "type": "call", "due_date": "2026-01-12", "person_id": 1},
+        )
+    assert answer.status_code == 400
+    assert "read-only" in answer.json()["error"]
+    assert standin.writes == []
+
+
+async def test_a_new_earliest_activity_becomes_the_persons_next_one(
+    standin: PipedriveStandIn, writer: PipedriveClient
+) -> None:
+    person = standin.records["/api/v2/persons/202"]["data"]
+    assert person.get("next_activity_id") is None
+    later = FOLLOW_UP.model_copy(update={"person_id": 202, "org_id": None})
+    later_id = await writer.add_activity(later)
+    assert (await writer.person(202)).next_activity_id == later_id
+    sooner = later.model_copy(update={"due_date": date(2026, 1, 5), "due_time": None})
+    sooner_id = await writer.add_activity(sooner)
+    found = await writer.person(202)
+    assert found.next_activity_id == sooner_id
+    activity = await writer.activity(sooner_id)
+    assert (activity.due_date, activity.due_time, activity.subject) == (
+        date(2026, 1, 5),
+        None,
+        "Follow up with Will Smith",
+    )
+    # One due after the next one leaves it the next one.
+    await writer.add_activity(later)
+    assert (await writer.person(202)).next_activity_id == sooner_id
+
+
+async def test_an_activity_later_than_the_open_next_one_leaves_it(
+    standin: PipedriveStandIn, writer: PipedriveClient
+) -> None:
+    before = (await writer.person(1)).next_activity_id
+    await writer.add_activity(FOLLOW_UP)  # 2026; person 1's next one is due in 2019, not done
+    assert (await writer.person(1)).next_activity_id == before == 128
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "error"),
+    [
+        (403, SCOPE_MISMATCH, PipedriveMissingScope),
+        (429, {"success": False, "error": "Too many requests"}, PipedriveRateLimited),
+        (500, {"success": False, "error": "Internal"}, PipedriveUnavailable),
+        (400, {"success": False, "error": "Bad request"}, PipedriveError),
+    ],
+)
+async def test_the_standin_misbehaves_on_writes_when_told(
+    standin: PipedriveStandIn,
+    writer: PipedriveClient,
+    status: int,
+    body: Any,
+    error: type[Exception],
+) -> None:
+    standin.misbehave("/api/v1/notes", status=status, body=body)
+    with pytest.raises(error):
+        await writer.add_note(person_id=1, org_id=None, content="x")
+    assert standin.writes == [] and standin.count("/api/v1/notes") == 1
+
+
+async def test_the_standin_refuses_a_wrong_token(standin: PipedriveStandIn) -> None:
+    async with client_for(origin=standin.url, token="not-the-token") as stranger:
+        with pytest.raises(PipedriveAuthError):
+            await stranger.add_note(person_id=1, org_id=None, content="x")
+    assert standin.writes == []
+
+
+@pytest.mark.parametrize(
+    ("scope", "allowed"),
+    [("base,contacts:read,activities:read,users:read", False), ("base,contacts:full", True)],
+)
+async def test_an_oauth_token_writes_only_with_the_write_scope(
+    standin: PipedriveStandIn, scope: str, allowed: bool
+) -> None:
+    oauth_server = PipedriveOAuthStandIn(api=standin, scope=scope)
+    oauth_server.add_user(11, "Ann Archer", "ann@acme.com")
+    await oauth_server.start()
+    try:
+        async with httpx.AsyncClient(follow_redirects=False) as http:
+            oauth = PipedriveOAuth(
+                oauth_url=oauth_server.url,
+                client_id=oauth_server.client_id,
+                client_secret=SecretStr(oauth_server.client_secret),
+                redirect_uri="https://cards.example.com/callback",
+                http=http,
+            )
+            consent = await http.get(oauth.authorize_url("s"))
+            code = parse_qs(urlsplit(consent.headers["location"]).query)["code"][0]
+            tokens = await oauth.exchange_code(code)
+            access = tokens.access_token.get_secret_value()
+            answer = await http.post(
+                f"{standin.url}/api/v1/notes",
+                headers={"Authorization": f"Bearer {access}"},
+                json={"content": "x", "person_id": 1},
+            )
+    finally:
+        await oauth_server.stop()
+    if allowed:
+        assert answer.status_code == 200
+        assert [write.credential for write in standin.writes] == [access]
+    else:
+        assert (answer.status_code, answer.json()) == (403, SCOPE_MISMATCH)
+        assert standin.writes == []
