@@ -14,7 +14,7 @@ import logging
 from bot.cards.query import PersonId, Search
 from bot.cards.search import PeopleSearch
 from bot.cards.service import PeopleService
-from bot.domain import Failure, FailureKind, PersonCard, SearchResults
+from bot.domain import Failure, FailureKind, PersonCard, SearchHit, SearchResults
 from bot.pipedrive import (
     PipedriveAuthError,
     PipedriveError,
@@ -39,7 +39,7 @@ class Lookup:
         try:
             return await self._people.person_card(person_id, fresh=fresh)
         except PipedriveError as error:
-            return _failure(error, person_id, reference)
+            return failure(error, person_id, reference)
         except Exception:
             log.exception("request_id=%s person %s: unexpected error", reference, person_id)
             return Failure(FailureKind.BUG, person_id=person_id, reference=reference)
@@ -51,7 +51,7 @@ class Lookup:
         try:
             found = await self._search.search(query.term, exact=query.exact)
         except PipedriveError as error:
-            return _failure(error, None, reference)
+            return failure(error, None, reference)
         except Exception:
             log.exception("request_id=%s search: unexpected error", reference)
             return Failure(FailureKind.BUG, reference=reference)
@@ -59,6 +59,19 @@ class Lookup:
             return await self.person(found.hits[0].id, reference=reference)
         # Searches are cached case-insensitively: echo this asker's own words.
         return dataclasses.replace(found, term=query.term)
+
+    async def people(
+        self, term: str, *, exact: bool, reference: str
+    ) -> tuple[SearchHit, ...] | Failure:
+        """The persons `term` names, best first (a person picker's options): no card is read."""
+        try:
+            found = await self._search.search(term, exact=exact)
+        except PipedriveError as error:
+            return failure(error, None, reference)
+        except Exception:
+            log.exception("request_id=%s search: unexpected error", reference)
+            return Failure(FailureKind.BUG, reference=reference)
+        return found.hits
 
 
 def outcome(answer: Answer) -> str:
@@ -74,7 +87,8 @@ def outcome(answer: Answer) -> str:
             return answer.kind.value
 
 
-def _failure(error: PipedriveError, person_id: int | None, reference: str) -> Failure:
+def failure(error: PipedriveError, person_id: int | None, reference: str) -> Failure:
+    """The `Failure` a Pipedrive error is, logged unless it is an everyday one."""
     kind = next((kind for cls, kind in _KINDS if isinstance(error, cls)), FailureKind.BAD_REQUEST)
     if kind not in (FailureKind.NOT_FOUND, FailureKind.RATE_LIMITED):
         log.warning("request_id=%s person %s: %s", reference, person_id, error)
