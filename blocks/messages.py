@@ -158,8 +158,8 @@ MISSING_SCOPE = (
     "scope, follow-ups `activities:full`."
 )
 ADD_SCOPES = (
-    "A Pipedrive admin adds them in Pipedrive's Developer Hub (the app → OAuth & access scopes); "
-    "Pipedrive then asks everyone who connected to accept them, by reconnecting."
+    "A Pipedrive admin adds them to the app in Pipedrive's Developer Hub (its OAuth and access "
+    "scopes); Pipedrive then asks everyone who connected to accept them, by reconnecting."
 )
 
 
@@ -199,7 +199,7 @@ def write_failed_text(failure: Failure, what: str) -> str:
 
 
 def already_submitted_text(what: str) -> str:
-    return f"This {what} was sent already; it is saved once."
+    return f"This {what} was sent already, and is saved only once."
 
 
 def expired_form_message() -> Message:

@@ -322,7 +322,9 @@ class NewActivity(_Model):
     """
 
     subject: str
-    type: str  # an activity type's key ("call"), as `GET /v1/activityTypes` names it
+    # An activity type's key ("call"), as `GET /v1/activityTypes` names it; None: Pipedrive's
+    # default type.
+    type: str | None = None
     person_id: int
     org_id: int | None = None
     due_date: date

@@ -34,6 +34,7 @@ PERSON_ID_READ_ONLY = (
     "'person_id' is a read-only field. Add a primary participant to set 'person_id' instead."
 )
 FIRST_ID = 900_000
+DEFAULT_TYPE = "call"  # what Pipedrive gives an activity sent without a type
 _TIME = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])(?::[0-5][0-9])?$")
 _DURATION = re.compile(r"^([0-9]{2}):([0-5][0-9])$")
 # Templates for new activities: the sample activity of each API version.
@@ -106,7 +107,7 @@ class Writes:
         fields = {
             "id": activity_id,
             "subject": body["subject"],
-            "type": body["type"],
+            "type": body.get("type", DEFAULT_TYPE),
             "person_id": person_id,
             "org_id": body.get("org_id"),
             "due_date": body["due_date"],
@@ -125,8 +126,8 @@ class Writes:
 
 
 def _activity_problem(body: dict[str, Any]) -> str | None:
-    if not _text(body.get("subject")) or not _text(body.get("type")):
-        return "subject and type are required"
+    if not _text(body.get("subject")) or not _text(body.get("type", DEFAULT_TYPE)):
+        return "subject is required, and type must be an activity type's key"
     if _day(body.get("due_date")) is None:
         return "due_date: This value is not a valid date."
     for key, pattern in (("due_time", _TIME), ("duration", _DURATION)):

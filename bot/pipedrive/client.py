@@ -425,10 +425,11 @@ class PipedriveClient:
         """
         body: dict[str, Any] = {
             "subject": activity.subject,
-            "type": activity.type,
             "due_date": activity.due_date.isoformat(),
             "participants": [{"person_id": activity.person_id, "primary": True}],
         }
+        if activity.type is not None:
+            body["type"] = activity.type
         if activity.due_time is not None:
             body["due_time"] = activity.due_time.strftime("%H:%M")
         if activity.duration_minutes is not None:
