@@ -6,6 +6,13 @@ from .builder import builder_url
 from .images import has_images, without_images
 from .message import Message
 from .messages import (
+    CHOICE_UNKNOWN,
+    DATE_MISSING,
+    DATE_PAST,
+    NOTE_EMPTY,
+    PERSON_MISSING,
+    SUBJECT_EMPTY,
+    TIME_PAST,
     already_submitted_text,
     auth_failed_message,
     bad_request_message,
@@ -77,6 +84,13 @@ from .work_object import (
 )
 
 __all__ = [
+    "CHOICE_UNKNOWN",
+    "DATE_MISSING",
+    "DATE_PAST",
+    "NOTE_EMPTY",
+    "PERSON_MISSING",
+    "SUBJECT_EMPTY",
+    "TIME_PAST",
     "ADD_NOTE_ACTION_ID",
     "DATE_BLOCK",
     "DATE_INPUT",

@@ -198,6 +198,16 @@ def write_failed_text(failure: Failure, what: str) -> str:
             )
 
 
+# What a form says under a field it cannot take (plain text: `response_action: errors`).
+NOTE_EMPTY = "Write the note first."
+PERSON_MISSING = "Pick the person to save this to: type 2 letters of a name, email or phone."
+SUBJECT_EMPTY = "Give the follow-up a subject."
+DATE_MISSING = "Pick a day."
+DATE_PAST = "That day has passed: pick today or a later day."
+TIME_PAST = "That time has passed today: pick a later time, or none for all day."
+CHOICE_UNKNOWN = "Pick one of the choices offered."
+
+
 def already_submitted_text(what: str) -> str:
     return f"This {what} was sent already, and is saved only once."
 

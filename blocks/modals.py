@@ -27,6 +27,11 @@ View = dict[str, Any]
 NOTE_FORM = "add_note"
 FOLLOW_UP_FORM = "schedule_follow_up"
 SAVE_MESSAGE_FORM = "save_to_pipedrive"
+TITLES = {
+    NOTE_FORM: "Add a note",
+    FOLLOW_UP_FORM: "Schedule a follow-up",
+    SAVE_MESSAGE_FORM: "Save to Pipedrive",
+}
 # Block ids and action ids of the forms' inputs.
 NOTE_BLOCK, NOTE_INPUT = "note", "note_text"
 PERSON_BLOCK, PERSON_PICKER = "person", "person_pick"
@@ -48,9 +53,10 @@ NAME_MAX = 150
 DEFAULT_TYPE = "call"
 
 
-def loading_view(title: str) -> View:
-    """What a modal shows while the person and its choices are read (a trigger lasts 3 s)."""
-    return _view(title, [section(":hourglass_flowing_sand: Reading Pipedrive…")], close="Cancel")
+def loading_view(form: str) -> View:
+    """What `form` shows while the person and its choices are read (a trigger lasts 3 s)."""
+    reading = [section(":hourglass_flowing_sand: Reading Pipedrive…")]
+    return _view(TITLES[form], reading, close="Cancel")
 
 
 def note_form(person: Person, *, metadata: str, added_by: str | None = None) -> View:
@@ -60,7 +66,9 @@ def note_form(person: Person, *, metadata: str, added_by: str | None = None) -> 
         _note_input(initial=None),
         *_attribution(added_by),
     ]
-    return _view("Add a note", blocks, callback_id=NOTE_FORM, metadata=metadata, submit="Add note")
+    return _view(
+        TITLES[NOTE_FORM], blocks, callback_id=NOTE_FORM, metadata=metadata, submit="Add note"
+    )
 
 
 def follow_up_form(
@@ -128,7 +136,7 @@ def follow_up_form(
         ),
     ]
     return _view(
-        "Schedule a follow-up",
+        TITLES[FOLLOW_UP_FORM],
         [block for block in blocks if block is not None],
         callback_id=FOLLOW_UP_FORM,
         metadata=metadata,
@@ -155,7 +163,11 @@ def save_message_form(
         *_attribution(added_by),
     ]
     return _view(
-        "Save to Pipedrive", blocks, callback_id=SAVE_MESSAGE_FORM, metadata=metadata, submit="Save"
+        TITLES[SAVE_MESSAGE_FORM],
+        blocks,
+        callback_id=SAVE_MESSAGE_FORM,
+        metadata=metadata,
+        submit="Save",
     )
 
 
@@ -187,14 +199,22 @@ def follow_up_scheduled_view(
     return _done_view("Follow-up scheduled", text, person, company_domain)
 
 
-def failure_view(title: str, failure: Failure) -> View:
-    """A form that could not open: why (the same words as `/person` would use)."""
-    return _view(title, failure_message(failure).blocks, close="Close")
+def failure_view(form: str, failure: Failure) -> View:
+    """`form` could not open: why (the same words as `/person` would use)."""
+    return _view(TITLES[form], failure_message(failure).blocks, close="Close")
 
 
-def expired_view(title: str) -> View:
+def expired_view(form: str) -> View:
     """A submission of a form the app did not open, or no longer knows: nothing is saved."""
-    return _view(title, expired_form_message().blocks, close="Close")
+    return _view(TITLES.get(form, "Pipedrive"), expired_form_message().blocks, close="Close")
+
+
+def message_note(*, author: str, posted: str, text: str, link: str | None) -> str:
+    """A note's first draft from a Slack message (plain text, for the form to edit)."""
+    parts = [f"{author} in Slack, {posted}:", text.strip()]
+    if link:
+        parts.append(link)
+    return "\n".join(part for part in parts if part)
 
 
 def duration_text(minutes: int) -> str:

@@ -16,6 +16,7 @@ from bot.cards.lookup import Lookup
 from bot.cards.search import PeopleSearch
 from bot.cards.service import PeopleService
 from bot.cards.unfurl_policy import UnfurlPolicy
+from bot.cards.writes import Writes
 from bot.config import Settings
 from bot.pipedrive import PipedriveClient
 from bot.slack.channels import ChannelDirectory
@@ -68,6 +69,8 @@ def build_app(settings: Settings) -> PersonCardApp:
             settings.redis_url.get_secret_value() if settings.redis_url else None,
             verify_certificate=settings.redis_verify_certificate,
         ),
+        # One API token writes for everyone, so a note names who added it from Slack.
+        writes=Writes(pipedrive, attribute=True, activity_types_ttl=settings.directory_cache_ttl),
     )
     bolt = AsyncApp(
         client=slack,

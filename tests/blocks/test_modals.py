@@ -30,7 +30,7 @@ from blocks import (
     person_options,
     save_message_form,
 )
-from blocks.modals import NOTE_MAX, duration_text
+from blocks.modals import NOTE_MAX, duration_text, message_note
 from bot.domain import Failure, FailureKind, NewActivity, Person, SearchHit
 from tests.blockkit import assert_no_injection, assert_valid_view
 
@@ -143,9 +143,17 @@ def test_done_views_link_to_the_person_and_say_what_was_done() -> None:
 
 def test_failure_loading_and_expired_views_are_valid() -> None:
     for kind in FailureKind:
-        checked(failure_view("Add a note", Failure(kind, person_id=1, reference="r")))
-    checked(loading_view("Schedule a follow-up"))
-    assert "Nothing was saved" in checked(expired_view("Save to Pipedrive"))
+        checked(failure_view(NOTE_FORM, Failure(kind, person_id=1, reference="r")))
+    checked(loading_view(FOLLOW_UP_FORM))
+    assert "Nothing was saved" in checked(expired_view(SAVE_MESSAGE_FORM))
+    assert "Nothing was saved" in checked(expired_view("not-a-form"))
+
+
+def test_a_message_draft_names_author_time_text_and_link() -> None:
+    assert message_note(
+        author="Ann", posted="Mon 12 Jan 2026 09:00 EST", text=" hi\n", link="https://x/p1"
+    ) == ("Ann in Slack, Mon 12 Jan 2026 09:00 EST:\nhi\nhttps://x/p1")
+    assert message_note(author="Ann", posted="now", text="", link=None) == "Ann in Slack, now:"
 
 
 def test_durations_read_as_people_say_them() -> None:

@@ -18,6 +18,7 @@ from bot.cards.lookup import Lookup
 from bot.cards.search import PeopleSearch
 from bot.cards.service import PeopleService
 from bot.cards.unfurl_policy import UnfurlPolicy
+from bot.cards.writes import Writes
 from bot.domain import PersonCard
 from bot.pipedrive import PipedriveClient
 from bot.slack.channels import ChannelDirectory
@@ -59,6 +60,7 @@ async def app(slack: SlackStandIn) -> AsyncIterator[tuple[AsyncApp, InFlight]]:
         in_flight=in_flight,
         unfurl_details=UnfurlDetails(UnfurlPolicy(), ChannelDirectory(web)),
         state=InProcessState(),
+        writes=Writes(client, attribute=True),
     )
     register_listeners(bolt, deps)
     yield bolt, in_flight
