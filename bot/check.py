@@ -38,6 +38,7 @@ BOT_SCOPES = (
     "groups:read",
     "im:read",
     "mpim:read",
+    "users:read",
 )
 _NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError, OSError)
 _FIND_CHANNEL_ID = "channel details → About → Channel ID"
