@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 import pytest
@@ -222,3 +223,16 @@ async def test_an_expired_trigger_opens_nothing_and_reads_nothing(
     slack.expired_triggers.add("111.222.abc")
     await dispatch.click("add_note", "1", "late")
     assert slack.calls_to("views.update") == [] and pipedrive.count() == 0
+
+
+async def test_each_step_is_one_log_line_without_the_note(
+    dispatch: Dispatch, slack: SlackStandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.requests")
+    view = await opened_form(dispatch, slack)
+    await dispatch.submit(view, note("Secret plans for Will"))
+    lines = [r.getMessage() for r in caplog.records if r.name == "bot.requests"]
+    assert lines[0].startswith("kind=action name=add_note outcome=form_opened ")
+    assert lines[1].startswith("kind=view name=add_note outcome=note_added ")
+    assert all(f"user={USER}" in line for line in lines)
+    assert "Secret plans" not in caplog.text
