@@ -38,10 +38,12 @@ _NOTHING_WRITTEN = frozenset(FailureKind) - {FailureKind.UNAVAILABLE, FailureKin
 
 @dataclass(frozen=True)
 class Reply:
-    """The submission's ack (`response_action` and its view or errors) and the log's word."""
+    """The submission's ack (`response_action` and its view or errors), the log's word, and
+    the person written on (or to be), for the log."""
 
     ack: dict[str, Any]
     outcome: str
+    person_id: int | None = None
 
 
 async def take_note(
@@ -83,7 +85,8 @@ async def take_follow_up(
     if isinstance(activity, dict):
         return _errors(activity)
     if not await sessions.claim(session):
-        return _errors({SUBJECT_BLOCK: already_submitted_text("follow-up")}, "duplicate_submission")
+        already = {SUBJECT_BLOCK: already_submitted_text("follow-up")}
+        return _errors(already, "duplicate_submission", activity.person_id)
     written = await deps.writes_for(user).schedule_follow_up(activity, reference=reference)
     if isinstance(written, Failure):
         return await _failed(sessions, session, written, SUBJECT_BLOCK, "follow-up")
@@ -93,7 +96,7 @@ async def take_follow_up(
         type_name=session.activity_types.get(activity.type or ""),
         company_domain=deps.company_domain,
     )
-    return _done(done, "follow_up_scheduled")
+    return _done(done, "follow_up_scheduled", written.person.id)
 
 
 async def _write_note(
@@ -105,7 +108,8 @@ async def _write_note(
     reference: str,
 ) -> Reply:
     if not await sessions.claim(session):
-        return _errors({NOTE_BLOCK: already_submitted_text("note")}, "duplicate_submission")
+        already = {NOTE_BLOCK: already_submitted_text("note")}
+        return _errors(already, "duplicate_submission", person_id)
     writes = deps.writes_for(session.user)
     written = await writes.add_note(
         person_id=person_id,
@@ -115,7 +119,8 @@ async def _write_note(
     )
     if isinstance(written, Failure):
         return await _failed(sessions, session, written, NOTE_BLOCK, "note")
-    return _done(note_added_view(written.person, company_domain=deps.company_domain), "note_added")
+    done = note_added_view(written.person, company_domain=deps.company_domain)
+    return _done(done, "note_added", written.person.id)
 
 
 async def _failed(
@@ -123,15 +128,18 @@ async def _failed(
 ) -> Reply:
     if failure.kind in _NOTHING_WRITTEN:
         await sessions.allow_another_try(session)
-    return _errors({block: write_failed_text(failure, what)}, outcome(failure))
+    said = {block: write_failed_text(failure, what)}
+    return _errors(said, outcome(failure), failure.person_id)
 
 
-def _done(view: dict[str, Any], word: str) -> Reply:
-    return Reply({"response_action": "update", "view": view}, word)
+def _done(view: dict[str, Any], word: str, person_id: int) -> Reply:
+    return Reply({"response_action": "update", "view": view}, word, person_id)
 
 
-def _errors(errors: dict[str, str], word: str = "invalid_input") -> Reply:
-    return Reply({"response_action": "errors", "errors": errors}, word)
+def _errors(
+    errors: dict[str, str], word: str = "invalid_input", person_id: int | None = None
+) -> Reply:
+    return Reply({"response_action": "errors", "errors": errors}, word, person_id)
 
 
 def _refused(form: str) -> Reply:

@@ -18,4 +18,6 @@ async def follow_up_submitted(
 ) -> None:
     reply = await take_follow_up(deps, view, user=record.user, reference=record.request_id)
     record.outcome = reply.outcome
+    if reply.person_id is not None:
+        record.details["person_id"] = reply.person_id
     await ack(**reply.ack)

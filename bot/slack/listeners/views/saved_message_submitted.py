@@ -18,4 +18,6 @@ async def saved_message_submitted(
 ) -> None:
     reply = await take_saved_message(deps, view, user=record.user, reference=record.request_id)
     record.outcome = reply.outcome
+    if reply.person_id is not None:
+        record.details["person_id"] = reply.person_id
     await ack(**reply.ack)

@@ -234,5 +234,6 @@ async def test_each_step_is_one_log_line_without_the_note(
     lines = [r.getMessage() for r in caplog.records if r.name == "bot.requests"]
     assert lines[0].startswith("kind=action name=add_note outcome=form_opened ")
     assert lines[1].startswith("kind=view name=add_note outcome=note_added ")
+    assert all("person_id=1" in line for line in lines)
     assert all(f"user={USER}" in line for line in lines)
     assert "Secret plans" not in caplog.text
