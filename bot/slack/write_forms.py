@@ -8,6 +8,7 @@ activity types it offered) is kept in its session (`modal_sessions.py`), not in 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -16,6 +17,7 @@ from blocks import (
     FOLLOW_UP_FORM,
     NOTE_FORM,
     SAVE_MESSAGE_FORM,
+    View,
     failure_view,
     follow_up_form,
     loading_view,
@@ -33,61 +35,75 @@ from bot.slack.users import SlackProfile, slack_profile
 from bot.slack.views import open_view, update_view
 
 OPENED = "form_opened"
+REFUSED = "view_refused"
 
 
-async def open_note_form(
-    deps: Dependencies,
-    slack: AsyncWebClient,
-    *,
-    trigger_id: str,
-    person_id: int,
-    user: str,
-    reference: str,
-) -> str:
-    view_id = await open_view(slack, trigger_id, loading_view(NOTE_FORM), reference=reference)
+@dataclass(frozen=True)
+class FormRequest:
+    """A user asking for a form: who, with which trigger, and what opening it needs."""
+
+    deps: Dependencies
+    slack: AsyncWebClient
+    trigger_id: str
+    user: str
+    reference: str
+
+    async def open_reading(self, form: str) -> str | None:
+        """The form's modal, reading for now: its view id, or None when Slack refused it."""
+        return await open_view(
+            self.slack, self.trigger_id, loading_view(form), reference=self.reference
+        )
+
+    async def show(self, view_id: str, view: View) -> str:
+        await update_view(self.slack, view_id, view, reference=self.reference)
+        return OPENED
+
+    async def cannot_open(self, view_id: str, form: str, failure: Failure) -> str:
+        await update_view(
+            self.slack, view_id, failure_view(form, failure), reference=self.reference
+        )
+        return outcome(failure)
+
+    def added_by(self, profile: SlackProfile) -> str | None:
+        """Whom a note will name at its end, when the writer cannot be told apart in Pipedrive."""
+        return (profile.name or self.user) if self.deps.writes_for(self.user).attribute else None
+
+
+async def open_note_form(request: FormRequest, person_id: int) -> str:
+    view_id = await request.open_reading(NOTE_FORM)
     if view_id is None:
-        return "view_refused"
-    writes = deps.writes_for(user)
+        return REFUSED
+    writes = request.deps.writes_for(request.user)
     person, profile = await asyncio.gather(
-        writes.person(person_id, reference=reference), slack_profile(slack, user)
+        writes.person(person_id, reference=request.reference),
+        slack_profile(request.slack, request.user),
     )
     if isinstance(person, Failure):
-        return await _cannot_open(slack, view_id, NOTE_FORM, person, reference)
-    session = await ModalSessions(deps.state).open(
-        form=NOTE_FORM, user=user, person_id=person.id, user_name=profile.name
+        return await request.cannot_open(view_id, NOTE_FORM, person)
+    session = await ModalSessions(request.deps.state).open(
+        form=NOTE_FORM, user=request.user, person_id=person.id, user_name=profile.name
     )
-    added_by = (profile.name or user) if writes.attribute else None
-    form = note_form(person, metadata=session.metadata, added_by=added_by)
-    await update_view(slack, view_id, form, reference=reference)
-    return OPENED
+    form = note_form(person, metadata=session.metadata, added_by=request.added_by(profile))
+    return await request.show(view_id, form)
 
 
-async def open_follow_up_form(
-    deps: Dependencies,
-    slack: AsyncWebClient,
-    *,
-    trigger_id: str,
-    person_id: int,
-    user: str,
-    reference: str,
-) -> str:
-    loading = loading_view(FOLLOW_UP_FORM)
-    view_id = await open_view(slack, trigger_id, loading, reference=reference)
+async def open_follow_up_form(request: FormRequest, person_id: int) -> str:
+    view_id = await request.open_reading(FOLLOW_UP_FORM)
     if view_id is None:
-        return "view_refused"
-    writes = deps.writes_for(user)
+        return REFUSED
+    writes = request.deps.writes_for(request.user)
     person, types, profile = await asyncio.gather(
-        writes.person(person_id, reference=reference),
-        writes.activity_types(reference=reference),
-        slack_profile(slack, user),
+        writes.person(person_id, reference=request.reference),
+        writes.activity_types(reference=request.reference),
+        slack_profile(request.slack, request.user),
     )
     if isinstance(person, Failure):
-        return await _cannot_open(slack, view_id, FOLLOW_UP_FORM, person, reference)
+        return await request.cannot_open(view_id, FOLLOW_UP_FORM, person)
     if isinstance(types, Failure):
-        return await _cannot_open(slack, view_id, FOLLOW_UP_FORM, types, reference)
-    session = await ModalSessions(deps.state).open(
+        return await request.cannot_open(view_id, FOLLOW_UP_FORM, types)
+    session = await ModalSessions(request.deps.state).open(
         form=FOLLOW_UP_FORM,
-        user=user,
+        user=request.user,
         person_id=person.id,
         time_zone=profile.time_zone,
         user_name=profile.name,
@@ -101,32 +117,26 @@ async def open_follow_up_form(
         time_zone=profile.time_zone or "UTC",
         metadata=session.metadata,
     )
-    await update_view(slack, view_id, form, reference=reference)
-    return OPENED
+    return await request.show(view_id, form)
 
 
-async def open_save_form(
-    deps: Dependencies,
-    slack: AsyncWebClient,
-    *,
-    trigger_id: str,
-    message: SavedMessage,
-    user: str,
-    reference: str,
-) -> str:
-    loading = loading_view(SAVE_MESSAGE_FORM)
-    view_id = await open_view(slack, trigger_id, loading, reference=reference)
+async def open_save_form(request: FormRequest, message: SavedMessage) -> str:
+    view_id = await request.open_reading(SAVE_MESSAGE_FORM)
     if view_id is None:
-        return "view_refused"
+        return REFUSED
+    slack = request.slack
     author_profile = slack_profile(slack, message.author_id) if message.author_id else _nobody()
     profile, author, link, match = await asyncio.gather(
-        slack_profile(slack, user),
+        slack_profile(slack, request.user),
         author_profile,
         permalink(slack, message),
-        _only_match(deps, message, reference),
+        _only_match(request.deps, message, request.reference),
     )
-    session = await ModalSessions(deps.state).open(
-        form=SAVE_MESSAGE_FORM, user=user, time_zone=profile.time_zone, user_name=profile.name
+    session = await ModalSessions(request.deps.state).open(
+        form=SAVE_MESSAGE_FORM,
+        user=request.user,
+        time_zone=profile.time_zone,
+        user_name=profile.name,
     )
     posted = message.posted_at.astimezone(time_zone(profile.time_zone))
     draft = message_note(
@@ -135,17 +145,10 @@ async def open_save_form(
         text=message.text,
         link=link,
     )
-    added_by = (profile.name or user) if deps.writes_for(user).attribute else None
-    form = save_message_form(note=draft, person=match, metadata=session.metadata, added_by=added_by)
-    await update_view(slack, view_id, form, reference=reference)
-    return OPENED
-
-
-async def _cannot_open(
-    slack: AsyncWebClient, view_id: str, form: str, failure: Failure, reference: str
-) -> str:
-    await update_view(slack, view_id, failure_view(form, failure), reference=reference)
-    return outcome(failure)
+    form = save_message_form(
+        note=draft, person=match, metadata=session.metadata, added_by=request.added_by(profile)
+    )
+    return await request.show(view_id, form)
 
 
 async def _only_match(

@@ -51,7 +51,7 @@ async def take_note(
 ) -> Reply:
     """The note form (its person fixed when it opened)."""
     sessions = ModalSessions(deps.state)
-    session = await sessions.find(view, user=user)
+    session = await _opened(sessions, view, user, person_fixed=True)
     if session is None or session.person_id is None:
         return _refused(NOTE_FORM)
     text = note_text(view)
@@ -65,8 +65,8 @@ async def take_saved_message(
 ) -> Reply:
     """The "Save to Pipedrive" form: the person picked in it, the note as edited."""
     sessions = ModalSessions(deps.state)
-    session = await sessions.find(view, user=user)
-    if session is None or session.person_id is not None:
+    session = await _opened(sessions, view, user, person_fixed=False)
+    if session is None:
         return _refused(SAVE_MESSAGE_FORM)
     person_id, text = picked_person(view), note_text(view)
     if isinstance(person_id, dict) or isinstance(text, dict):
@@ -78,8 +78,8 @@ async def take_follow_up(
     deps: Dependencies, view: dict[str, Any], *, user: str, reference: str
 ) -> Reply:
     sessions = ModalSessions(deps.state)
-    session = await sessions.find(view, user=user)
-    if session is None or session.person_id is None:
+    session = await _opened(sessions, view, user, person_fixed=True)
+    if session is None:
         return _refused(FOLLOW_UP_FORM)
     activity = follow_up(view, session, now=datetime.now(UTC))
     if isinstance(activity, dict):
@@ -97,6 +97,16 @@ async def take_follow_up(
         company_domain=deps.company_domain,
     )
     return _done(done, "follow_up_scheduled", written.person.id)
+
+
+async def _opened(
+    sessions: ModalSessions, view: dict[str, Any], user: str, *, person_fixed: bool
+) -> ModalSession | None:
+    """The session of a form the app opened for `user`, its person fixed or to be picked."""
+    session = await sessions.find(view, user=user)
+    if session is None or (session.person_id is not None) != person_fixed:
+        return None
+    return session
 
 
 async def _write_note(

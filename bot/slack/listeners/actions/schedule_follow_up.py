@@ -7,11 +7,10 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from blocks import invalid_card_button_message
 from bot.logs import RequestRecord
 from bot.slack.context import listener
 from bot.slack.dependencies import Dependencies
-from bot.slack.listeners.actions.card_click import clicked_person_id
+from bot.slack.listeners.actions.write_click import open_clicked_form
 from bot.slack.write_forms import open_follow_up_form
 
 
@@ -26,15 +25,12 @@ async def schedule_follow_up(
     record: RequestRecord,
 ) -> None:
     await ack()
-    invalid = invalid_card_button_message()
-    person_id = await clicked_person_id(action, respond, record, invalid=invalid)
-    if person_id is None:
-        return
-    record.outcome = await open_follow_up_form(
-        deps,
-        client,
-        trigger_id=str(body.get("trigger_id", "")),
-        person_id=person_id,
-        user=record.user,
-        reference=record.request_id,
+    await open_clicked_form(
+        open_follow_up_form,
+        action=action,
+        body=body,
+        respond=respond,
+        client=client,
+        deps=deps,
+        record=record,
     )

@@ -11,7 +11,7 @@ from bot.logs import RequestRecord
 from bot.slack.context import listener
 from bot.slack.dependencies import Dependencies
 from bot.slack.saved_message import saved_message
-from bot.slack.write_forms import open_save_form
+from bot.slack.write_forms import FormRequest, open_save_form
 
 
 @listener
@@ -27,11 +27,6 @@ async def save_to_pipedrive(
     if message is None:  # not a message shortcut, or one naming no message
         record.outcome = "invalid_input"
         return
-    record.outcome = await open_save_form(
-        deps,
-        client,
-        trigger_id=str(shortcut.get("trigger_id", "")),
-        message=message,
-        user=record.user,
-        reference=record.request_id,
-    )
+    trigger_id = str(shortcut.get("trigger_id", ""))
+    request = FormRequest(deps, client, trigger_id, record.user, record.request_id)
+    record.outcome = await open_save_form(request, message)
