@@ -21,7 +21,7 @@ def test_check_reports_every_part_that_works(standins: StandIns) -> None:
     done = run_bot("check", env=env)
     assert done.returncode == 0, done.stdout + done.stderr
     out = done.stdout
-    assert "ok    Slack: the bot token has every scope manifest.yml asks for (7)." in out
+    assert "ok    Slack: the bot token has every scope manifest.yml asks for (8)." in out
     assert "ok    Slack: SLACK_APP_TOKEN opens Socket Mode connections." in out
     assert "ok    UNFURL_CHANNELS: CSALES0001 is #csales0001." in out
     assert "ok    UNFURL_CHANNELS: GDEALS0001 is #gdeals0001." in out
