@@ -111,6 +111,10 @@ def bad_request_message() -> Message:
     )
 
 
+def missing_scope_message() -> Message:
+    return _notice(f":lock: {MISSING_SCOPE}", hint=ADD_SCOPES)
+
+
 def in_about(seconds: float | None) -> str:
     """ "in 3 s", "in 2 min", "in about an hour"; "in a moment" when unknown."""
     if seconds is None or not math.isfinite(seconds) or seconds < 0:
@@ -152,8 +156,84 @@ def failure_message(failure: Failure) -> Message:
             return unavailable_message()
         case FailureKind.BAD_REQUEST:
             return bad_request_message()
+        case FailureKind.MISSING_SCOPE:
+            return missing_scope_message()
         case FailureKind.BUG:
             return unexpected_error_message(failure.reference or "unknown")
+
+
+# Writing needs scopes reading does not: Pipedrive answers 403 "Scope and URL mismatch".
+MISSING_SCOPE = (
+    "The Pipedrive app I connect through may not write this: notes need its `contacts:full` "
+    "scope, follow-ups `activities:full`."
+)
+ADD_SCOPES = (
+    "A Pipedrive admin adds them to the app in Pipedrive's Developer Hub (its OAuth and access "
+    "scopes); Pipedrive then asks everyone who connected to accept them, by reconnecting."
+)
+
+
+def write_failed_text(failure: Failure, what: str) -> str:
+    """Plain text under the form's field (`what`: "note", "follow-up"): why Pipedrive did not
+    save it, and whether it may have been saved all the same."""
+    nothing = f"Nothing was saved; your {what} is still here."
+    match failure.kind:
+        case FailureKind.NOT_FOUND:
+            return f"Pipedrive has no such person, or won't show them to you. {nothing}"
+        case FailureKind.AUTH:
+            return (
+                "Pipedrive rejected the credentials I write with: please ask an admin to check "
+                f"them. {nothing}"
+            )
+        case FailureKind.FORBIDDEN:
+            return (
+                f"Pipedrive won't let this account add a {what} here (permissions, or the "
+                f"account is not open). {nothing}"
+            )
+        case FailureKind.MISSING_SCOPE:
+            return f"{_plain(MISSING_SCOPE)} {_plain(ADD_SCOPES)} {nothing}"
+        case FailureKind.RATE_LIMITED:
+            return f"Pipedrive is busy. {nothing} Try again {in_about(failure.retry_after)}."
+        case FailureKind.BAD_REQUEST:
+            return f"Pipedrive refused this {what} as invalid. {nothing}"
+        case FailureKind.UNAVAILABLE:
+            return (
+                f"Pipedrive did not confirm in time, so your {what} may or may not be saved: "
+                "check the person in Pipedrive before sending it again."
+            )
+        case FailureKind.NOT_CONNECTED:
+            return f"Connect your Pipedrive account first: run /person. {nothing}"
+        case FailureKind.BUG:
+            return (
+                f"Sorry, something went wrong on my side; your {what} may not be saved. "
+                f"Reference: {failure.reference or 'unknown'}"
+            )
+
+
+# What a form says under a field it cannot take (plain text: `response_action: errors`).
+NOTE_EMPTY = "Write the note first."
+PERSON_MISSING = "Pick the person to save this to: type 2 letters of a name, email or phone."
+SUBJECT_EMPTY = "Give the follow-up a subject."
+DATE_MISSING = "Pick a day."
+DATE_PAST = "That day has passed: pick today or a later day."
+TIME_PAST = "That time has passed today: pick a later time, or none for all day."
+CHOICE_UNKNOWN = "Pick one of the choices offered."
+
+
+def already_submitted_text(what: str) -> str:
+    return f"This {what} was sent already, and is saved only once."
+
+
+def expired_form_message() -> Message:
+    return _notice(
+        ":warning: I can't take this form: it has expired, or I didn't open it for you. "
+        "Nothing was saved. Please open it again."
+    )
+
+
+def _plain(text: str) -> str:
+    """Wording written for mrkdwn, for plain text: without the code marks."""
+    return text.replace("`", "")
 
 
 def _notice(text: str, *, hint: str | None = None) -> Message:

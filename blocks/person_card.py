@@ -5,8 +5,9 @@ Slack's limits. Data text is escaped once (`mrkdwn`); long text ends in "…", l
 "+N more".
 
 Every card links to the person in Pipedrive. The `/person` card (seen only by who asked) also
-has Share and Refresh buttons; a shared copy says who shared it; a `compact` card (unfurls
-where the whole card would say too much) shows only name, picture, owner and organization.
+has Share, Refresh, Add note and Schedule follow-up buttons; a shared copy says who shared it; a
+`compact` card (unfurls where the whole card would say too much) shows only name, picture,
+owner and organization.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ OVERDUE_MARK = " · :warning: *overdue*"
 OPEN_ACTION_ID = "open_in_pipedrive"
 SHARE_ACTION_ID = "share_person"
 REFRESH_ACTION_ID = "refresh_person"
+ADD_NOTE_ACTION_ID = "add_note"
+FOLLOW_UP_ACTION_ID = "schedule_follow_up"
 # Slack's user ids ("U…", or "W…" on Enterprise Grid): the only shape a mention is built from.
 _USER_ID = re.compile(r"[UW][A-Z0-9]{2,30}")
 _URL_CHARS = re.compile(r"[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]+")  # RFC 3986, already encoded
@@ -55,9 +58,10 @@ def person_card(
 
     `detail`: "compact" shows only the name, picture, owner, organization and the link: no
     emails, phones, job title, address, activities, deals, custom fields or update times.
-    `actions`: Share and Refresh buttons beside "Open in Pipedrive" (the `/person` card only;
-    a card with `shared_by` never offers Share). `shared_by`: the Slack user id of who shared
-    this copy into the conversation. `fetched_at`: when the person was read (after a Refresh).
+    `actions`: Share, Refresh, Add note and Schedule follow-up buttons beside "Open in
+    Pipedrive" (the `/person` card only; a card with `shared_by` never offers Share, Add note
+    or Schedule follow-up). `shared_by`: the Slack user id of who shared this copy into the
+    conversation. `fetched_at`: when the person was read (after a Refresh).
     """
     now = now or datetime.now(UTC)
     compact = detail == "compact"
@@ -67,7 +71,13 @@ def person_card(
         _deleted_notice(person),
         _profile(card, company_domain, now, compact=compact),
         *([] if compact else details_blocks(card.fields, company_domain=company_domain)),
-        _buttons(person, company_domain, share=actions and shared_by is None, refresh=actions),
+        _buttons(
+            person,
+            company_domain,
+            share=actions and shared_by is None,
+            refresh=actions,
+            write=actions and shared_by is None,
+        ),
         None if compact else _footer(person),
         _provenance(shared_by, fetched_at),
     ]
@@ -226,7 +236,9 @@ def _is_image_url(url: str) -> bool:
     return parts.scheme == "https" and bool(parts.hostname)
 
 
-def _buttons(person: Person, company_domain: str, *, share: bool, refresh: bool) -> Block:
+def _buttons(
+    person: Person, company_domain: str, *, share: bool, refresh: bool, write: bool
+) -> Block:
     # Each button carries only the person id; anything else is read again when clicked.
     value = str(person.id)
     elements = [
@@ -241,6 +253,9 @@ def _buttons(person: Person, company_domain: str, *, share: bool, refresh: bool)
         elements.append(button("Share in channel", action_id=SHARE_ACTION_ID, value=value))
     if refresh:
         elements.append(button("Refresh", action_id=REFRESH_ACTION_ID, value=value))
+    if write:
+        elements.append(button("Add note", action_id=ADD_NOTE_ACTION_ID, value=value))
+        elements.append(button("Schedule follow-up", action_id=FOLLOW_UP_ACTION_ID, value=value))
     return actions(elements)
 
 

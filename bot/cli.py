@@ -27,6 +27,7 @@ from bot.cards.lookup import Lookup
 from bot.cards.readers import Reader, SharedReader
 from bot.cards.search import PeopleSearch
 from bot.cards.service import PeopleService
+from bot.cards.writes import Writes
 from bot.config import PipedriveSettings, settings_errors
 from bot.domain import PersonCard
 from bot.pipedrive import PipedriveClient
@@ -64,7 +65,8 @@ async def print_card(args: argparse.Namespace) -> int:
         settings_for_card(args) as settings,
         PipedriveClient.from_settings(settings) as client,
     ):
-        reader = Reader(PeopleService.from_settings(client, settings), PeopleSearch(client))
+        people, search = PeopleService.from_settings(client, settings), PeopleSearch(client)
+        reader = Reader(people, search, Writes(client, attribute=True))
         answer = await Lookup(SharedReader(reader)).person(
             args.person_id, TERMINAL, reference="cli"
         )

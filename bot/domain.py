@@ -285,6 +285,7 @@ class FailureKind(StrEnum):
     RATE_LIMITED = "rate_limited"  # Pipedrive's burst limit; `retry_after` says when
     UNAVAILABLE = "unavailable"  # Pipedrive down, slow, or answering garbage
     BAD_REQUEST = "bad_request"  # Pipedrive refused the request itself (HTTP 400)
+    MISSING_SCOPE = "missing_scope"  # the OAuth app lacks the scope (403 "Scope and URL mismatch")
     BUG = "bug"  # our own failure; `reference` is in the log beside the traceback
 
 
@@ -312,3 +313,22 @@ class SearchResults:
     term: str
     hits: tuple[SearchHit, ...]
     more: bool = False
+
+
+class NewActivity(_Model):
+    """An activity to create: `due_time` is UTC, and with no `due_time` it is all-day.
+
+    `org_id` links the person's organization too; `owner_id` None leaves the activity to the
+    Pipedrive user whose credentials create it.
+    """
+
+    subject: str
+    # An activity type's key ("call"), as `GET /v1/activityTypes` names it; None: Pipedrive's
+    # default type.
+    type: str | None = None
+    person_id: int
+    org_id: int | None = None
+    due_date: date
+    due_time: time | None = None
+    duration_minutes: int | None = Field(default=None, ge=1)
+    owner_id: int | None = None

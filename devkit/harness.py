@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 import httpx
 import yaml
 
-from devkit import PipedriveOAuthStandIn, PipedriveStandIn, SlackStandIn
+from devkit import PipedriveOAuthStandIn, PipedriveStandIn, SlackStandIn, slack_payloads
 from devkit.signing import signed_headers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -256,8 +256,39 @@ class SlackSender:
         return self.post_signed(json.dumps(envelope), "application/json", **sign)
 
     def action(self, payload: dict[str, Any], **sign: Any) -> httpx.Response:
+        """Any interaction payload (a click, a shortcut, a submission, a suggestion)."""
         body = urlencode({"payload": json.dumps(payload)})
         return self.post_signed(body, "application/x-www-form-urlencoded", **sign)
+
+    def shortcut(self, message: dict[str, Any], *, user: str, channel: str) -> httpx.Response:
+        """The "Save to Pipedrive" message shortcut run on `message`."""
+        payload = slack_payloads.message_shortcut(user_id=user, channel=channel, message=message)
+        return self.action(payload)
+
+    def submit(
+        self, view: dict[str, Any], values: dict[str, dict[str, Any]], *, user: str
+    ) -> httpx.Response:
+        """`view` (as the Slack stand-in shows it) submitted with these `view.state.values`."""
+        return self.action(slack_payloads.view_submission(view, values, user_id=user))
+
+    def suggest(
+        self, view: dict[str, Any], value: str, *, action_id: str, block_id: str, user: str
+    ) -> httpx.Response:
+        """`value` typed into the external select `action_id` of `view`."""
+        payload = slack_payloads.block_suggestion(
+            view, action_id=action_id, block_id=block_id, value=value, user_id=user
+        )
+        return self.action(payload)
+
+    def filled_form(self, updates_before: int, timeout: float = 10) -> dict[str, Any]:
+        """Wait until a modal was filled in (`views.update`) after `updates_before` of them;
+        the modal as it shows now."""
+        wait_for(
+            lambda: len(self.slack.calls_to("views.update")) > updates_before,
+            timeout=timeout,
+            what="the form to be filled in",
+        )
+        return self.slack.last_view()
 
     def answers(
         self, response_name: str, count: int = 1, timeout: float = 10

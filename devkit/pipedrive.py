@@ -2,6 +2,7 @@
 
 Person searches are answered from the persons it holds (`pipedrive_search.py`). With an `oauth`
 stand-in (`pipedrive_oauth.py`), requests without the API token may carry a user's bearer token.
+Notes and activities can be written (`pipedrive_writes.py`); `writes` lists those it accepted.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from devkit.pipedrive_search import SEARCH_PATH, search_response
+from devkit.pipedrive_writes import SCOPE_MISMATCH, WRITE_SCOPES, Write, Writes
 from devkit.serving import LoopbackServer
 
 if TYPE_CHECKING:
@@ -89,6 +91,7 @@ class PipedriveStandIn(LoopbackServer):
     ) -> None:
         super().__init__()
         self.token = token
+        self._writes = Writes()
         # Answers requests made with a user's bearer token instead of the API token.
         self.oauth = oauth
         self.records: dict[str, Any] = sample_records() if records is None else records
@@ -98,7 +101,12 @@ class PipedriveStandIn(LoopbackServer):
         self._misbehaviours: list[Misbehaviour] = []
 
     def routes(self) -> list[web.RouteDef]:
-        return [web.get("/{tail:.*}", self._answer)]
+        return [web.get("/{tail:.*}", self._answer), web.post("/{tail:.*}", self._write)]
+
+    @property
+    def writes(self) -> list[Write]:
+        """The notes and activities it accepted, oldest first (refused ones are not here)."""
+        return self._writes.accepted
 
     # -- test controls ---------------------------------------------------------------------
 
@@ -225,6 +233,46 @@ class PipedriveStandIn(LoopbackServer):
         more = len(ids) > size
         cursor = f"cursor-{ids[size]}" if more else None
         return {"success": True, "data": items, "additional_data": {"next_cursor": cursor}}
+
+    async def _write(self, request: web.Request) -> web.StreamResponse:
+        """A POST: misbehaving as told, else authenticated and answered by `pipedrive_writes`."""
+        try:
+            body: Any = await request.json()
+        except ValueError:
+            body = None
+        self.requests.append(
+            SeenRequest(
+                method=request.method,
+                path=request.path,
+                query=dict(request.query),
+                headers=dict(request.headers),
+            )
+        )
+        rule = self._misbehaviour_for(request.path)
+        if rule is not None:
+            await asyncio.sleep(rule.delay)
+            if rule.raw is not None:
+                return web.Response(status=rule.status, body=rule.raw, headers=rule.headers)
+            if rule.body is not None or rule.status != 200:
+                return web.json_response(rule.body, status=rule.status, headers=rule.headers)
+            # Only slow: the write itself, late.
+        credential = request.headers.get("x-api-token")
+        if credential != self.token:
+            credential, refusal = self._bearer_may_write(request)
+            if refusal is not None:
+                return web.json_response(refusal[1], status=refusal[0])
+        status, answer = self._writes.answer(self.records, request.path, body, credential or "")
+        return web.json_response(answer, status=status)
+
+    def _bearer_may_write(self, request: web.Request) -> tuple[str | None, tuple[int, Any] | None]:
+        """A user's OAuth token that may make this write, or the refusal Pipedrive answers."""
+        authorization = request.headers.get("Authorization")
+        if self.oauth is None or self.oauth.user_for(authorization) is None:
+            return None, (401, UNAUTHORIZED)
+        granted = set(self.oauth.scope.split(","))
+        if not granted.intersection(WRITE_SCOPES.get(request.path, ())):
+            return None, (403, SCOPE_MISMATCH)
+        return (authorization or "").removeprefix("Bearer "), None
 
     def _misbehaviour_for(self, path: str) -> Misbehaviour | None:
         for rule in self._misbehaviours:

@@ -5,16 +5,24 @@ names the token's granted scopes in the `x-oauth-scopes` header of every Web API
 (`scopes`, settable per test), and it can refuse a message whose picture it "cannot download":
 any image on a host in `refused_image_hosts` (chat.* methods: `invalid_blocks` with "downloading
 image failed"; response_url: HTTP 400 with the body `invalid_blocks`).
+
+Modals: `views.open` (with a trigger that has not expired) and `views.update` keep each view's
+latest content in `views`; `users.info` answers a user with the time zone set for them in
+`time_zones` (else `default_time_zone`), not a guest unless listed in `guests`;
+`chat.getPermalink` answers a link to the message.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from aiohttp import WSMsgType, web
 
@@ -24,6 +32,7 @@ RESPONSE_PATH = "/response/"
 SOCKET_PATH = "/socket-mode"
 # The scopes of an app-level token made for Socket Mode.
 APP_TOKEN_SCOPES = ("connections:write",)
+DEFAULT_TIME_ZONE = "America/Los_Angeles"  # the user in Slack's users.info example
 
 
 @dataclass(frozen=True)
@@ -71,9 +80,17 @@ class SlackStandIn(LoopbackServer):
         # What chat.unfurl answers to Work Object metadata, when not {"ok": true}: a refusal
         # such as {"ok": false, "error": "invalid_metadata_format"}, or ok with a "warning".
         self.metadata_answer: dict[str, Any] | None = None
-        # users.info: who is a guest; usergroups.users.list: each group's members.
-        self.guests: set[str] = set()
+        # usergroups.users.list: each group's members.
         self.usergroups: dict[str, list[str]] = {}
+        # Modals by view id, as last opened or updated; triggers Slack would call expired.
+        self.views: dict[str, dict[str, Any]] = {}
+        self.expired_triggers: set[str] = set()
+        self._view_ids = itertools.count(1)
+        # users.info: time zones and names by user id; guests (`is_restricted`).
+        self.time_zones: dict[str, str] = {}
+        self.default_time_zone = DEFAULT_TIME_ZONE
+        self.user_names: dict[str, str] = {}
+        self.guests: set[str] = set()
 
     @property
     def api_url(self) -> str:
@@ -92,13 +109,23 @@ class SlackStandIn(LoopbackServer):
         ]
 
     def behave(self) -> None:
-        """Undo what a test changed: the granted scopes, the socket URL, refused pictures."""
+        """Undo what a test changed: the granted scopes, the socket URL, refused pictures,
+        expired triggers, users' time zones, names and guests."""
         self.scopes = list(self._installed_scopes)
         self.socket_url = None
         self.refused_image_hosts.clear()
-        self.guests.clear()
         self.usergroups.clear()
         self.metadata_answer = None
+        self.expired_triggers.clear()
+        self.time_zones.clear()
+        self.default_time_zone = DEFAULT_TIME_ZONE
+        self.user_names.clear()
+        self.guests.clear()
+
+    def last_view(self) -> dict[str, Any]:
+        """The most recently opened modal as it shows now (with its `id`)."""
+        assert self.views, "no modal was opened"
+        return self.views[list(self.views)[-1]]
 
     def calls_to(self, method: str) -> list[SlackCall]:
         return [call for call in self.calls if call.method == method]
@@ -167,13 +194,6 @@ class SlackStandIn(LoopbackServer):
                 "user_id": "U0BOT",
                 "bot_id": "B0BOT",
             }
-        if method == "users.info":
-            user = str(body.get("user", ""))
-            restricted = user in self.guests
-            return {
-                "ok": True,
-                "user": {"id": user, "is_restricted": restricted, "is_ultra_restricted": False},
-            }
         if method == "usergroups.users.list":
             group = str(body.get("usergroup", ""))
             if group not in self.usergroups:
@@ -209,7 +229,61 @@ class SlackStandIn(LoopbackServer):
                 }
         if method == "chat.postMessage":
             return {"ok": True, "channel": body.get("channel"), "ts": f"{len(self.calls)}.000100"}
+        if method in ("views.open", "views.update"):
+            return self._view_answer(method, body)
+        if method == "users.info":
+            return self._user(str(body.get("user", "")))
+        if method == "chat.getPermalink":
+            channel, ts = str(body.get("channel", "")), str(body.get("message_ts", ""))
+            if channel in self.unknown_channels:
+                return {"ok": False, "error": "channel_not_found"}
+            link = f"https://demo.slack.com/archives/{channel}/p{ts.replace('.', '')}"
+            return {"ok": True, "channel": channel, "permalink": link}
         return {"ok": True}
+
+    def _view_answer(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
+        view = body.get("view")
+        if not isinstance(view, dict):
+            return {"ok": False, "error": "invalid_arguments"}
+        if method == "views.open":
+            trigger = str(body.get("trigger_id", ""))
+            if not trigger or trigger in self.expired_triggers:
+                return {"ok": False, "error": "expired_trigger_id"}
+            view_id = f"V{next(self._view_ids):010d}"
+        else:
+            view_id = str(body.get("view_id", ""))
+            if view_id not in self.views:
+                return {"ok": False, "error": "not_found"}
+        shown = {**view, "id": view_id, "hash": f"{time.time_ns()}.h", "state": {"values": {}}}
+        self.views[view_id] = shown
+        return {"ok": True, "view": shown}
+
+    def _user(self, user_id: str) -> dict[str, Any]:
+        """users.info in the shape of Slack's example (docs.slack.dev, users.info)."""
+        zone = self.time_zones.get(user_id, self.default_time_zone)
+        offset = datetime.now(UTC).astimezone(ZoneInfo(zone)).utcoffset()
+        name = self.user_names.get(user_id, f"User {user_id}")
+        guest = user_id in self.guests
+        return {
+            "ok": True,
+            "user": {
+                "id": user_id,
+                "team_id": "T0DEMO",
+                "name": name.lower().replace(" ", "."),
+                "deleted": False,
+                "real_name": name,
+                "tz": zone,
+                "tz_label": zone,
+                "tz_offset": int(offset.total_seconds()) if offset else 0,
+                "profile": {"real_name": name, "display_name": name},
+                "is_admin": False,
+                "is_owner": False,
+                "is_restricted": guest,
+                "is_ultra_restricted": False,
+                "is_bot": False,
+                "is_app_user": False,
+            },
+        }
 
     def _refused_images(self, blocks: Any, root: str) -> list[str]:
         """JSON pointers (below `root`) of the image URLs in `blocks` on a refused host."""

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
 
 _LIMITS = json.loads(
     (Path(__file__).parent / "fixtures" / "reference" / "block-kit-limits.json").read_text()
@@ -47,6 +48,22 @@ def assert_valid_blocks(blocks: list[dict[str, Any]]) -> None:
     block_ids = [block["block_id"] for block in blocks if "block_id" in block]
     assert len(block_ids) == len(set(block_ids)), f"duplicate block ids: {block_ids}"
     for text in _text_objects(blocks):
+        assert text["text"].strip(), f"blank text object: {text}"
+
+
+def assert_valid_view(view: dict[str, Any]) -> None:
+    """`view` is a modal Slack accepts: slack_sdk's view model (title, buttons, metadata and
+    callback id lengths, 100 blocks) unchanged by a round trip, each block as above."""
+    json.dumps(view)
+    parsed = View(**view)
+    parsed.validate_json()
+    assert parsed.to_dict() == view
+    assert 0 < len(view["blocks"]) <= 100
+    for block in view["blocks"]:
+        _assert_limits_slack_sdk_misses(block)
+    block_ids = [block["block_id"] for block in view["blocks"] if "block_id" in block]
+    assert len(block_ids) == len(set(block_ids)), f"duplicate block ids: {block_ids}"
+    for text in _text_objects(view["blocks"]):
         assert text["text"].strip(), f"blank text object: {text}"
 
 

@@ -20,6 +20,7 @@ import yaml
 from jsonschema.protocols import Validator
 from slack_sdk.models.metadata import EntityType
 
+from blocks import SAVE_MESSAGE_FORM
 from blocks.work_object import ENTITY_TYPE
 from bot.slack.server import EVENTS_PATH
 
@@ -132,10 +133,21 @@ def test_bot_scopes_are_exactly_what_the_app_uses(manifest: dict[str, Any]) -> N
         "groups:read",
         "im:read",
         "mpim:read",
-        "users:read",  # users.info: guests are refused with one shared token
+        "users:read",  # users.info: guests; a follow-up's time zone; "added from Slack by"
         "usergroups:read",  # usergroups.users.list: ALLOWED_USERGROUP
     }
     assert "user" not in manifest["oauth_config"]["scopes"]
+
+
+def test_save_to_pipedrive_is_a_message_shortcut(manifest: dict[str, Any]) -> None:
+    assert manifest["features"]["shortcuts"] == [
+        {
+            "name": "Save to Pipedrive",
+            "type": "message",
+            "callback_id": SAVE_MESSAGE_FORM,
+            "description": "Save this message as a note on a Pipedrive person",
+        }
+    ]
 
 
 def test_person_command_has_description_and_usage_hint(manifest: dict[str, Any]) -> None:
@@ -202,13 +214,14 @@ def _request_urls(manifest: dict[str, Any]) -> list[str]:
     urls = [command["url"] for command in manifest["features"]["slash_commands"]]
     urls.append(settings["event_subscriptions"]["request_url"])
     urls.append(settings["interactivity"]["request_url"])
+    urls.append(settings["interactivity"]["message_menu_options_url"])
     return urls
 
 
 def test_every_request_url_is_the_path_the_server_serves(manifest: dict[str, Any]) -> None:
     urls = _request_urls(manifest)
-    assert len(urls) == 3
-    assert len(set(urls)) == 1, "commands, events and interactivity share one URL"
+    assert len(urls) == 4
+    assert len(set(urls)) == 1, "commands, events, interactivity and its options share one URL"
     for url in urls:
         assert url.startswith("https://"), url
         assert url.endswith(EVENTS_PATH), url
@@ -253,6 +266,11 @@ def test_every_request_url_is_the_path_the_server_serves(manifest: dict[str, Any
             lambda m: m["features"]["rich_previews"].update(entity_types=[]),
             "should be non-empty",
             id="rich-previews-without-entity-types",
+        ),
+        pytest.param(
+            lambda m: m["features"]["shortcuts"][0].update(name="Save this message to Pipedrive"),
+            "is too long",
+            id="shortcut-name-over-24-characters",
         ),
         pytest.param(
             lambda m: m["settings"]["interactivity"].pop("is_enabled"),

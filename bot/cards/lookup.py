@@ -12,16 +12,12 @@ import dataclasses
 import logging
 
 from bot.cards.connections import NotConnected, Viewer
+from bot.cards.failures import failure
 from bot.cards.query import PersonId, Search
 from bot.cards.readers import Readers
-from bot.domain import Failure, FailureKind, PersonCard, SearchResults
+from bot.domain import Failure, FailureKind, PersonCard, SearchHit, SearchResults
 from bot.pipedrive import (
-    PipedriveAuthError,
     PipedriveError,
-    PipedriveForbidden,
-    PipedriveNotFound,
-    PipedriveRateLimited,
-    PipedriveUnavailable,
 )
 
 log = logging.getLogger(__name__)
@@ -43,7 +39,7 @@ class Lookup:
         except NotConnected:
             return Failure(FailureKind.NOT_CONNECTED, person_id=person_id, reference=reference)
         except PipedriveError as error:
-            return _failure(error, person_id, reference)
+            return failure(error, person_id, reference)
         except Exception:
             log.exception("request_id=%s person %s: unexpected error", reference, person_id)
             return Failure(FailureKind.BUG, person_id=person_id, reference=reference)
@@ -58,7 +54,7 @@ class Lookup:
         except NotConnected:
             return Failure(FailureKind.NOT_CONNECTED, reference=reference)
         except PipedriveError as error:
-            return _failure(error, None, reference)
+            return failure(error, None, reference)
         except Exception:
             log.exception("request_id=%s search: unexpected error", reference)
             return Failure(FailureKind.BUG, reference=reference)
@@ -66,6 +62,22 @@ class Lookup:
             return await self.person(found.hits[0].id, viewer, reference=reference)
         # Searches are cached case-insensitively: echo this asker's own words.
         return dataclasses.replace(found, term=query.term)
+
+    async def people(
+        self, term: str, viewer: Viewer, *, exact: bool, reference: str
+    ) -> tuple[SearchHit, ...] | Failure:
+        """The persons `term` names, best first (a person picker's options): no card is read."""
+        try:
+            reader = await self._readers.for_viewer(viewer)
+            found = await reader.search.search(term, exact=exact)
+        except NotConnected:
+            return Failure(FailureKind.NOT_CONNECTED, reference=reference)
+        except PipedriveError as error:
+            return failure(error, None, reference)
+        except Exception:
+            log.exception("request_id=%s search: unexpected error", reference)
+            return Failure(FailureKind.BUG, reference=reference)
+        return found.hits
 
 
 def outcome(answer: Answer) -> str:
@@ -79,21 +91,3 @@ def outcome(answer: Answer) -> str:
             return "pick_list"
         case Failure():
             return answer.kind.value
-
-
-def _failure(error: PipedriveError, person_id: int | None, reference: str) -> Failure:
-    kind = next((kind for cls, kind in _KINDS if isinstance(error, cls)), FailureKind.BAD_REQUEST)
-    if kind not in (FailureKind.NOT_FOUND, FailureKind.RATE_LIMITED):
-        log.warning("request_id=%s person %s: %s", reference, person_id, error)
-    retry_after = error.retry_after if isinstance(error, PipedriveRateLimited) else None
-    return Failure(kind, person_id=person_id, retry_after=retry_after, reference=reference)
-
-
-# Most specific first; any other Pipedrive error is a request Pipedrive refused (HTTP 400).
-_KINDS: tuple[tuple[type[PipedriveError], FailureKind], ...] = (
-    (PipedriveNotFound, FailureKind.NOT_FOUND),
-    (PipedriveAuthError, FailureKind.AUTH),
-    (PipedriveForbidden, FailureKind.FORBIDDEN),
-    (PipedriveRateLimited, FailureKind.RATE_LIMITED),
-    (PipedriveUnavailable, FailureKind.UNAVAILABLE),
-)

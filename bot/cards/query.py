@@ -121,3 +121,12 @@ def _search(term: str, *, original: str) -> Search | Unrecognised:
 def _person_id(digits: str) -> int | None:
     value = int(digits)
     return value if 0 < value <= MAX_PERSON_ID else None
+
+
+def parse_search_term(text: object) -> Search | None:
+    """Text typed into a person picker as a search (an email address exactly), or None when
+    it is too short or too long to search for."""
+    if not isinstance(text, str):
+        return None
+    found = _search(text, original=text)
+    return found if isinstance(found, Search) else None

@@ -16,6 +16,7 @@ from typing import Protocol
 from bot.cards.connections import Connections, NotConnected, Viewer
 from bot.cards.search import PeopleSearch
 from bot.cards.service import PeopleService
+from bot.cards.writes import Writes
 from bot.store.connections import PipedriveConnection
 
 # Readers kept for the most recently active users; each holds that user's caches.
@@ -26,6 +27,7 @@ READERS_KEPT = 500
 class Reader:
     people: PeopleService
     search: PeopleSearch
+    writes: Writes  # notes and follow-ups with the same credential
 
 
 class Readers(Protocol):

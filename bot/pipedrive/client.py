@@ -19,12 +19,22 @@ import httpx
 from pydantic import SecretStr, ValidationError
 
 from bot.config import PipedriveSettings
-from bot.domain import Activity, FieldDefinition, Organization, Person, Picture, SearchHit, User
+from bot.domain import (
+    Activity,
+    FieldDefinition,
+    NewActivity,
+    Organization,
+    Person,
+    Picture,
+    SearchHit,
+    User,
+)
 from bot.pipedrive.errors import (
     PersonNotFound,
     PipedriveAuthError,
     PipedriveError,
     PipedriveForbidden,
+    PipedriveMissingScope,
     PipedriveNotFound,
     PipedriveRateLimited,
     PipedriveUnavailable,
@@ -399,13 +409,83 @@ class PipedriveClient:
             raise PipedriveNotFound(f"GET {path}: no data")
         return data
 
+    # -- writes ----------------------------------------------------------------------------
 
-def raise_for_status(path: str, response: httpx.Response) -> None:
+    async def add_note(self, *, person_id: int, org_id: int | None, content: str) -> int:
+        """A note on the person (and their organization): `content` is HTML, escaped by the
+        caller. Returns the note's id."""
+        body: dict[str, Any] = {"content": content, "person_id": person_id}
+        if org_id is not None:
+            body["org_id"] = org_id
+        return await self._post("/api/v1/notes", body)
+
+    async def add_activity(self, activity: NewActivity) -> int:
+        """An activity linked to the person (their primary participant) and organization.
+
+        API v2 takes the person only as a participant: `person_id` itself is read-only there.
+        Returns the activity's id.
+        """
+        body: dict[str, Any] = {
+            "subject": activity.subject,
+            "due_date": activity.due_date.isoformat(),
+            "participants": [{"person_id": activity.person_id, "primary": True}],
+        }
+        if activity.type is not None:
+            body["type"] = activity.type
+        if activity.due_time is not None:
+            body["due_time"] = activity.due_time.strftime("%H:%M")
+        if activity.duration_minutes is not None:
+            hours, minutes = divmod(activity.duration_minutes, 60)
+            body["duration"] = f"{hours:02d}:{minutes:02d}"
+        if activity.org_id is not None:
+            body["org_id"] = activity.org_id
+        if activity.owner_id is not None:
+            body["owner_id"] = activity.owner_id
+        return await self._post("/api/v2/activities", body)
+
+    async def activity_type_choices(self) -> dict[str, str]:
+        """The activity types a new activity may have (active ones), names by key."""
+        body = await self._get("/api/v1/activityTypes", WireActivityTypes, whole_body=True)
+        return body.names(active_only=True)
+
+    async def _post(self, path: str, json: dict[str, Any]) -> int:
+        """POST `json`; the id of the record Pipedrive created.
+
+        Writes are not idempotent, so they are never retried: a timeout or a 5xx may or may not
+        have written. They wait their turn under the burst limit like reads, and a 429 holds
+        every request back.
+        """
+        await self._pacer.wait_turn()
+        try:
+            response = await self._http.post(path, json=json)
+        except httpx.TimeoutException as error:
+            raise PipedriveUnavailable(f"POST {path}: timed out ({type(error).__name__})") from None
+        except httpx.RequestError as error:
+            raise PipedriveUnavailable(f"POST {path}: {type(error).__name__}") from None
+        if response.status_code == 403 and _scope_mismatch(response):
+            raise PipedriveMissingScope(f"POST {path}: HTTP 403 (scope and URL mismatch)")
+        try:
+            raise_for_status(path, response, method="POST")
+        except PipedriveRateLimited as error:
+            self._pacer.pause(error.retry_after)
+            raise
+        try:
+            body = response.json()
+        except (ValueError, RecursionError):
+            raise PipedriveUnavailable(f"POST {path}: response is not JSON") from None
+        data = body.get("data") if isinstance(body, dict) and body.get("success") is True else None
+        record_id = data.get("id") if isinstance(data, dict) else None
+        if not isinstance(record_id, int) or isinstance(record_id, bool):
+            raise PipedriveUnavailable(f"POST {path}: no id in Pipedrive's answer")
+        return record_id
+
+
+def raise_for_status(path: str, response: httpx.Response, *, method: str = "GET") -> None:
     """Map an error status to the hierarchy in `errors.py`."""
     status = response.status_code
     if status < 400:
         return
-    where = f"GET {path}: HTTP {status}"
+    where = f"{method} {path}: HTTP {status}"
     if status in (404, 410):
         raise PipedriveNotFound(where)
     if status == 401:
@@ -460,3 +540,13 @@ async def _each(
             raise result
         found[record_id] = result
     return found
+
+
+def _scope_mismatch(response: httpx.Response) -> bool:
+    """A 403 for want of an OAuth scope: `{"error": "Scope and URL mismatch", ...}`."""
+    try:
+        body = response.json()
+    except (ValueError, RecursionError):
+        return False
+    error = body.get("error") if isinstance(body, dict) else None
+    return isinstance(error, str) and "scope and url mismatch" in error.lower()

@@ -48,3 +48,8 @@ class PipedriveUnavailable(PipedriveError):
     def __init__(self, message: str, *, retryable: bool = False) -> None:
         super().__init__(message)
         self.retryable = retryable
+
+
+class PipedriveMissingScope(PipedriveForbidden):
+    """403 "Scope and URL mismatch": the OAuth app was not granted the scope this call needs
+    (writing notes needs `contacts:full`, activities `activities:full`)."""

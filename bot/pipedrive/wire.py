@@ -239,6 +239,7 @@ class WireUser(WireModel):
 class WireActivityType(WireModel):
     key_string: LooseStr = None
     name: LooseStr = None
+    active_flag: LooseBool = None  # absent: active
 
 
 class WireActivityTypes(WireModel):
@@ -246,10 +247,11 @@ class WireActivityTypes(WireModel):
 
     data: Any = None
 
-    def names(self) -> dict[str, str]:
-        """Display names by type key ("call" → "Call")."""
+    def names(self, *, active_only: bool = False) -> dict[str, str]:
+        """Display names by type key ("call" → "Call"); `active_only`: without the types the
+        company turned off (which old activities may still have)."""
         return {
             kind.key_string: kind.name
             for kind in valid_items(WireActivityType, self.data)
-            if kind.key_string and kind.name
+            if kind.key_string and kind.name and (kind.active_flag is not False or not active_only)
         }

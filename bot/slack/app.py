@@ -26,6 +26,7 @@ from bot.cards.readers import Reader, Readers, SharedReader, UserReaders
 from bot.cards.search import PeopleSearch
 from bot.cards.service import PeopleService
 from bot.cards.unfurl_policy import UnfurlPolicy
+from bot.cards.writes import Writes
 from bot.config import Settings
 from bot.pipedrive import PipedriveClient
 from bot.pipedrive.oauth import PipedriveOAuth
@@ -95,13 +96,11 @@ async def build_app(settings: Settings) -> PersonCardApp:
         engine, oauth, connections = await _connections(settings, shared)
         # Users' clients share one pool of connections, closed with the app (never one by one).
         transport = httpx.AsyncHTTPTransport(limits=USER_POOL)
-        user_readers = UserReaders(
+        readers = UserReaders(
             connections, lambda c: _user_reader(settings, c, connections, transport)
         )
-        readers = user_readers
     else:
-        user_readers = None
-        readers = SharedReader(_reader(settings, pipedrive))
+        readers = SharedReader(_reader(settings, pipedrive, attribute=True))
     deps = Dependencies(
         lookup=Lookup(readers),
         company_domain=settings.pipedrive_company_domain,
@@ -118,7 +117,7 @@ async def build_app(settings: Settings) -> PersonCardApp:
         ),
         unfurl_style=settings.unfurl_style,
         connections=connections,
-        readers=user_readers,
+        readers=readers,
     )
     bolt = AsyncApp(
         client=slack,
@@ -131,14 +130,17 @@ async def build_app(settings: Settings) -> PersonCardApp:
     )
 
 
-def _reader(settings: Settings, client: PipedriveClient) -> Reader:
+def _reader(settings: Settings, client: PipedriveClient, *, attribute: bool) -> Reader:
+    """The services over one credential. `attribute`: notes name who added them from Slack
+    (one API token writes for everyone)."""
     search = PeopleSearch(
         client,
         budget=settings.card_timeout,
         ttl=settings.person_cache_ttl,
         max_entries=settings.cache_max_entries,
     )
-    return Reader(people=PeopleService.from_settings(client, settings), search=search)
+    writes = Writes(client, attribute=attribute, activity_types_ttl=settings.directory_cache_ttl)
+    return Reader(PeopleService.from_settings(client, settings), search, writes)
 
 
 async def _connections(
@@ -187,4 +189,4 @@ def _user_reader(
         burst_limit=settings.pipedrive_burst_limit,
         transport=transport,
     )
-    return _reader(settings, client)
+    return _reader(settings, client, attribute=False)

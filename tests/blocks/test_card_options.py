@@ -11,6 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from blocks import (
+    ADD_NOTE_ACTION_ID,
+    FOLLOW_UP_ACTION_ID,
     OPEN_ACTION_ID,
     REFRESH_ACTION_ID,
     SHARE_ACTION_ID,
@@ -59,9 +61,23 @@ def test_by_default_a_card_only_links_to_pipedrive() -> None:
     assert list(buttons(card(seed_person()))) == [OPEN_ACTION_ID]
 
 
-def test_the_person_card_offers_share_and_refresh_carrying_only_the_id() -> None:
+def test_the_person_card_offers_share_refresh_and_writes_carrying_only_the_id() -> None:
     found = buttons(card(seed_person(), actions=True))
-    assert list(found) == [OPEN_ACTION_ID, SHARE_ACTION_ID, REFRESH_ACTION_ID]
+    assert list(found) == [
+        OPEN_ACTION_ID,
+        SHARE_ACTION_ID,
+        REFRESH_ACTION_ID,
+        ADD_NOTE_ACTION_ID,
+        FOLLOW_UP_ACTION_ID,
+    ]
+    assert found[ADD_NOTE_ACTION_ID] == {
+        "type": "button",
+        "text": {"type": "plain_text", "text": "Add note", "emoji": True},
+        "action_id": "add_note",
+        "value": "1",
+    }
+    assert found[FOLLOW_UP_ACTION_ID]["action_id"] == "schedule_follow_up"
+    assert found[FOLLOW_UP_ACTION_ID]["value"] == "1"
     assert found[SHARE_ACTION_ID] == {
         "type": "button",
         "text": {"type": "plain_text", "text": "Share in channel", "emoji": True},
@@ -78,6 +94,8 @@ def test_a_shared_copy_names_who_shared_it_and_cannot_be_shared_again() -> None:
         blocks = card(seed_person(), shared_by="W111", actions=actions)
         assert contexts(blocks)[-1] == "Shared by <@W111>"
         assert SHARE_ACTION_ID not in buttons(blocks)
+        assert ADD_NOTE_ACTION_ID not in buttons(blocks)
+        assert FOLLOW_UP_ACTION_ID not in buttons(blocks)
     assert list(buttons(card(seed_person(), shared_by="U0AB12CD"))) == [OPEN_ACTION_ID]
 
 

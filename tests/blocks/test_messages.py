@@ -20,6 +20,7 @@ from blocks import (
     unavailable_message,
     unexpected_error_message,
     usage_message,
+    write_failed_text,
 )
 from bot.domain import Failure, FailureKind
 from tests.blockkit import assert_no_injection, assert_valid_blocks
@@ -152,3 +153,30 @@ def test_preview_renders_the_seed_card_readably() -> None:
 
 def test_preview_unescapes_data() -> None:
     assert preview(invalid_input_message("a & <b>").blocks).startswith("“a & <b>”")
+
+
+def test_a_missing_scope_says_which_scopes_and_how_to_add_them() -> None:
+    wording = checked(failure_message(Failure(FailureKind.MISSING_SCOPE)))
+    assert "`contacts:full`" in wording and "`activities:full`" in wording
+    assert "Developer Hub" in wording and "reconnect" in wording
+
+
+@pytest.mark.parametrize("kind", list(FailureKind))
+def test_every_write_failure_is_plain_text_saying_whether_anything_was_saved(
+    kind: FailureKind,
+) -> None:
+    said = write_failed_text(Failure(kind, retry_after=3, reference="ref-9"), "note")
+    assert said.strip() and "`" not in said and "*" not in said
+    assert "saved" in said
+    if kind in (FailureKind.UNAVAILABLE, FailureKind.BUG):
+        assert "may" in said  # a write that may have landed is never called unsaved
+    else:
+        assert "Nothing was saved; your note is still here." in said
+
+
+def test_write_failures_say_when_and_how() -> None:
+    busy = write_failed_text(Failure(FailureKind.RATE_LIMITED, retry_after=3), "follow-up")
+    assert "try again in 3 s" in busy.lower()
+    scope = write_failed_text(Failure(FailureKind.MISSING_SCOPE), "note")
+    assert "contacts:full" in scope and "activities:full" in scope and "Developer Hub" in scope
+    assert "ref-9" in write_failed_text(Failure(FailureKind.BUG, reference="ref-9"), "note")

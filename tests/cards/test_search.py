@@ -15,6 +15,7 @@ from bot.cards.query import Search
 from bot.cards.readers import Reader, SharedReader
 from bot.cards.search import SEARCH_SHOWN, PeopleSearch
 from bot.cards.service import PeopleService
+from bot.cards.writes import Writes
 from bot.pipedrive import PipedriveClient, PipedriveUnavailable, SearchHit
 from bot.pipedrive.client import ApiVersion
 from devkit import PipedriveStandIn
@@ -118,7 +119,8 @@ async def test_failures_are_not_cached(standin: PipedriveStandIn, client: Pipedr
 
 
 async def answer(client: PipedriveClient, term: str, *, exact: bool = False) -> tuple[str, dict]:
-    lookup = Lookup(SharedReader(Reader(PeopleService(client), PeopleSearch(client))))
+    reader = Reader(PeopleService(client), PeopleSearch(client), Writes(client, attribute=True))
+    lookup = Lookup(SharedReader(reader))
     found = await lookup.answer(Search(term, exact=exact), Viewer("T1", "U1"), reference="ref-1")
     message = answer_message(found, company_domain="acme")
     assert_valid_blocks(message.blocks)

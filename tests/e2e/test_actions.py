@@ -26,6 +26,7 @@ from devkit.harness import (
 )
 
 SHARE, REFRESH, OPEN = "share_person", "refresh_person", "open_in_pipedrive"
+CARD_BUTTONS = [OPEN, SHARE, REFRESH, "add_note", "schedule_follow_up"]
 BROKEN_HOST = "unreachable-pics.example.com"
 
 
@@ -70,11 +71,11 @@ def add_pictured_person(standins: StandIns, person_id: int, host: str) -> None:
     standins.pipedrive.put(f"/api/v2/persons/{person_id}/picture", picture)
 
 
-def test_the_person_card_has_share_refresh_and_open(slack: SlackSender) -> None:
+def test_the_person_card_has_open_share_refresh_and_the_writes(slack: SlackSender) -> None:
     slack.command("1", "card-buttons")
     (answer,) = slack.answers("card-buttons")
     found = buttons(answer)
-    assert list(found) == [OPEN, SHARE, REFRESH]
+    assert list(found) == CARD_BUTTONS
     assert {button["value"] for button in found.values()} == {"1"}
 
 
@@ -82,7 +83,7 @@ def test_a_card_picked_from_a_search_has_them_too(slack: SlackSender) -> None:
     click(slack, "picked-buttons", "show_person", value="202")
     (answer,) = slack.answers("picked-buttons")
     assert answer["replace_original"] is True
-    assert list(buttons(answer)) == [OPEN, SHARE, REFRESH]
+    assert list(buttons(answer)) == CARD_BUTTONS
 
 
 def test_share_posts_the_card_in_channel_and_removes_the_ephemeral(
@@ -121,7 +122,7 @@ def test_refresh_reads_the_person_past_the_cache_and_replaces_the_card(
     said = all_text(refreshed["blocks"])
     assert "Will Smith 40" in said
     assert "Fetched from Pipedrive <!date^" in said
-    assert list(buttons(refreshed)) == [OPEN, SHARE, REFRESH]
+    assert list(buttons(refreshed)) == CARD_BUTTONS
 
 
 @pytest.mark.parametrize("action_id", [SHARE, REFRESH])

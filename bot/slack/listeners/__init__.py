@@ -6,7 +6,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.slack.context import attach
 from bot.slack.dependencies import Dependencies
-from bot.slack.listeners import actions, commands, events
+from bot.slack.listeners import actions, commands, events, options, shortcuts, views
 
 
 def register_listeners(app: AsyncApp, deps: Dependencies) -> None:
@@ -14,3 +14,6 @@ def register_listeners(app: AsyncApp, deps: Dependencies) -> None:
     commands.register(app)
     events.register(app)
     actions.register(app)
+    shortcuts.register(app)
+    views.register(app)
+    options.register(app)

@@ -15,7 +15,7 @@ from slack_bolt.response import BoltResponse
 
 from bot.config import Settings
 from bot.slack.app import PersonCardApp, build_app
-from devkit import PipedriveStandIn, SlackStandIn
+from devkit import PipedriveStandIn, SlackStandIn, slack_payloads
 from devkit.signing import signed_headers
 
 SECRET = "listener-signing-secret"
@@ -66,6 +66,33 @@ class Dispatch:
         }
         body = urlencode({"payload": json.dumps(payload)})
         return await self.post(body, "application/x-www-form-urlencoded")
+
+    async def interaction(self, payload: dict[str, Any]) -> BoltResponse:
+        """Any interaction payload (a shortcut, a submission, a suggestion), as Slack posts it."""
+        body = urlencode({"payload": json.dumps(payload)})
+        return await self.post(body, "application/x-www-form-urlencoded")
+
+    async def submit(
+        self, view: dict[str, Any], values: dict[str, dict[str, Any]], *, user: str = USER
+    ) -> BoltResponse:
+        """Submit `view` (as the Slack stand-in shows it) with these `view.state.values`."""
+        return await self.interaction(slack_payloads.view_submission(view, values, user_id=user))
+
+    async def suggest(
+        self, view: dict[str, Any], value: str, *, action_id: str, block_id: str, user: str = USER
+    ) -> BoltResponse:
+        """Type `value` into the external select `action_id` of `view`."""
+        payload = slack_payloads.block_suggestion(
+            view, action_id=action_id, block_id=block_id, value=value, user_id=user
+        )
+        return await self.interaction(payload)
+
+    async def shortcut(
+        self, message: dict[str, Any], *, channel: str = "C0CHANNEL1", user: str = USER
+    ) -> BoltResponse:
+        """Run the "Save to Pipedrive" message shortcut on `message`."""
+        payload = slack_payloads.message_shortcut(user_id=user, channel=channel, message=message)
+        return await self.interaction(payload)
 
     async def event(
         self, event: dict[str, Any], *, event_id: str, retry_num: int | None = None

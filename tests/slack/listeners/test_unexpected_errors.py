@@ -19,6 +19,7 @@ from bot.cards.readers import Reader, SharedReader
 from bot.cards.search import PeopleSearch
 from bot.cards.service import PeopleService
 from bot.cards.unfurl_policy import UnfurlPolicy
+from bot.cards.writes import Writes
 from bot.domain import PersonCard
 from bot.pipedrive import PipedriveClient
 from bot.slack.access import Access
@@ -55,13 +56,17 @@ async def app(slack: SlackStandIn) -> AsyncIterator[tuple[AsyncApp, InFlight]]:
     in_flight = InFlight()
     web = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url)
     bolt = AsyncApp(client=web, signing_secret=SECRET)
+    readers = SharedReader(
+        Reader(BrokenPeople(client), PeopleSearch(client), Writes(client, attribute=True))
+    )
     deps = Dependencies(
-        lookup=Lookup(SharedReader(Reader(BrokenPeople(client), PeopleSearch(client)))),
+        lookup=Lookup(readers),
         company_domain="acme",
         in_flight=in_flight,
         unfurl_details=UnfurlDetails(UnfurlPolicy(), ChannelDirectory(web)),
         state=InProcessState(),
         access=Access(web, refuse_guests=False, usergroup=None),
+        readers=readers,
     )
     register_listeners(bolt, deps)
     yield bolt, in_flight

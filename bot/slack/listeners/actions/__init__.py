@@ -1,12 +1,21 @@
-"""Button clicks: the card's buttons and the pick list's."""
+"""Button clicks: the card's buttons, the pick list's, and the write forms' link."""
 
 from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from blocks import OPEN_ACTION_ID, REFRESH_ACTION_ID, SHARE_ACTION_ID, SHOW_PERSON_ACTION_ID
+from blocks import (
+    ADD_NOTE_ACTION_ID,
+    FOLLOW_UP_ACTION_ID,
+    OPEN_ACTION_ID,
+    REFRESH_ACTION_ID,
+    SHARE_ACTION_ID,
+    SHOW_PERSON_ACTION_ID,
+)
+from bot.slack.listeners.actions.add_note import add_note
 from bot.slack.listeners.actions.open_in_pipedrive import open_in_pipedrive
 from bot.slack.listeners.actions.refresh_person import refresh_person
+from bot.slack.listeners.actions.schedule_follow_up import schedule_follow_up
 from bot.slack.listeners.actions.share_person import share_person
 from bot.slack.listeners.actions.show_person import show_person
 
@@ -16,3 +25,5 @@ def register(app: AsyncApp) -> None:
     app.action(SHOW_PERSON_ACTION_ID)(show_person)
     app.action(SHARE_ACTION_ID)(share_person)
     app.action(REFRESH_ACTION_ID)(refresh_person)
+    app.action(ADD_NOTE_ACTION_ID)(add_note)
+    app.action(FOLLOW_UP_ACTION_ID)(schedule_follow_up)

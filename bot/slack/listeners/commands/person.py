@@ -17,6 +17,7 @@ from blocks import (
 from bot.cards.connections import Viewer
 from bot.cards.lookup import outcome
 from bot.cards.query import Account, Help, PersonId, Unrecognised, parse_person_query
+from bot.cards.readers import UserReaders
 from bot.logs import RequestRecord
 from bot.slack.answering import reply_for
 from bot.slack.context import listener
@@ -67,7 +68,7 @@ async def account_reply(query: Account, deps: Dependencies, viewer: Viewer) -> t
         return shared_token_message(), f"{query.action}_shared_token"
     if query.action == "disconnect":
         removed = await deps.connections.disconnect(viewer)
-        if deps.readers is not None:
+        if isinstance(deps.readers, UserReaders):
             deps.readers.forget(viewer)
         return disconnected_message(removed), "disconnected" if removed else "not_connected"
     connection = await deps.connections.connection(viewer)

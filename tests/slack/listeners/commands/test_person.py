@@ -23,7 +23,13 @@ async def test_an_id_is_acked_empty_then_answered_with_the_card(
     actions = [
         e["action_id"] for b in answer["blocks"] if b["type"] == "actions" for e in b["elements"]
     ]
-    assert actions == ["open_in_pipedrive", "share_person", "refresh_person"]
+    assert actions == [
+        "open_in_pipedrive",
+        "share_person",
+        "refresh_person",
+        "add_note",
+        "schedule_follow_up",
+    ]
     (line,) = [r.getMessage() for r in caplog.records if r.name == "bot.requests"]
     assert line.startswith("kind=command name=/person outcome=card ")
     assert f"user={USER}" in line and "person_id=1" in line

@@ -1,0 +1,39 @@
+"""The `/person` card's "Add note" button: open the note form for its person."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.cards.connections import Viewer
+from bot.logs import RequestRecord
+from bot.slack.context import listener
+from bot.slack.dependencies import Dependencies
+from bot.slack.listeners.actions.write_click import open_clicked_form
+from bot.slack.write_forms import open_note_form
+
+
+@listener
+async def add_note(
+    ack: AsyncAck,
+    action: dict[str, Any],
+    body: dict[str, Any],
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    deps: Dependencies,
+    record: RequestRecord,
+    viewer: Viewer,
+) -> None:
+    await ack()
+    await open_clicked_form(
+        open_note_form,
+        action=action,
+        body=body,
+        respond=respond,
+        client=client,
+        deps=deps,
+        record=record,
+        viewer=viewer,
+    )

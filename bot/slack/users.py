@@ -1,0 +1,43 @@
+"""Who a Slack user is, for a form: their name (a note's attribution line) and time zone
+(`users.info`, scope `users:read`). A lookup that fails gives an empty profile: the form then
+says "you" and works in UTC."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+log = logging.getLogger(__name__)
+
+LOOKUP_TIMEOUT = 2.0
+
+
+@dataclass(frozen=True)
+class SlackProfile:
+    name: str | None = None
+    time_zone: str | None = None  # IANA, e.g. "America/New_York"
+
+
+async def slack_profile(slack: AsyncWebClient, user_id: str) -> SlackProfile:
+    """The user's display name (else real name, else handle) and time zone."""
+    try:
+        async with asyncio.timeout(LOOKUP_TIMEOUT):
+            response = await slack.users_info(user=user_id)
+    except Exception as error:  # best effort: the form still opens, in UTC
+        log.info("user %s: users.info failed (%s)", user_id, type(error).__name__)
+        return SlackProfile()
+    user = response.get("user")
+    if not isinstance(user, dict):
+        return SlackProfile()
+    found = user.get("profile")
+    profile = found if isinstance(found, dict) else {}
+    names = (profile.get("display_name"), profile.get("real_name"), user.get("real_name"))
+    name = next(filter(None, map(_text, (*names, user.get("name")))), None)
+    return SlackProfile(name=name, time_zone=_text(user.get("tz")))
+
+
+def _text(value: object) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
