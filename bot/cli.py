@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import SecretStr, ValidationError
 
 from blocks import builder_url, failure_message, person_card, preview
+from bot.cards.budget import BudgetExhausted
 from bot.cards.service import PeopleService
 from bot.config import PipedriveSettings, settings_errors
 from bot.pipedrive import PipedriveClient, PipedriveError
@@ -55,6 +56,9 @@ async def print_card(args: argparse.Namespace) -> int:
         except PipedriveError as error:
             message = failure_message(error, person_id=args.person_id, reference="cli")
             print(preview(message.blocks), file=sys.stderr)
+            return 1
+        except BudgetExhausted as error:
+            print(f"Pipedrive is too slow right now ({error}).", file=sys.stderr)
             return 1
     blocks = person_card(person, company_domain=company_domain)
     print(preview(blocks))

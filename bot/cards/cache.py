@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
@@ -12,12 +13,22 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 
+class _Load(Generic[V]):
+    """A load in flight and how many callers wait for it."""
+
+    def __init__(self, task: asyncio.Task[V]) -> None:
+        self.task = task
+        self.waiters = 0
+
+
 class AsyncTTLCache(Generic[K, V]):
     """`await cache.get(key, load)` returns a fresh cached value or runs `load` once.
 
     Callers asking for a key that is already loading wait for that same load (coalescing).
     The load runs in its own task, so a caller that gives up (its deadline passed) does not
-    cancel it for the others. Failures are not cached. `ttl=0` keeps only the coalescing.
+    cancel it for the others; when the last one gives up, the load is cancelled, and the next
+    caller starts a new one rather than join a load nobody waited for. Failures are not
+    cached. `ttl=0` keeps only the coalescing.
     """
 
     def __init__(
@@ -27,7 +38,7 @@ class AsyncTTLCache(Generic[K, V]):
         self.max_entries = max_entries
         self._clock = clock
         self._entries: OrderedDict[K, tuple[float, V]] = OrderedDict()
-        self._loading: dict[K, asyncio.Task[V]] = {}
+        self._loading: dict[K, _Load[V]] = {}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -42,21 +53,25 @@ class AsyncTTLCache(Generic[K, V]):
                     self._entries.move_to_end(key)
                     return value
                 del self._entries[key]
-        task = self._loading.get(key)
-        if task is None:
-            task = asyncio.create_task(self._load(key, load))
-            task.add_done_callback(_retrieve_exception)
-            self._loading[key] = task
-        return await asyncio.shield(task)
+        loading = self._loading.get(key)
+        if loading is None:
+            loading = _Load(asyncio.create_task(self._load(key, load)))
+            loading.task.add_done_callback(functools.partial(self._loaded, key, loading))
+            self._loading[key] = loading
+        loading.waiters += 1
+        try:
+            return await asyncio.shield(loading.task)
+        finally:
+            loading.waiters -= 1
+            if loading.waiters == 0 and not loading.task.done():
+                loading.task.cancel()  # every caller gave up
+                self._loaded(key, loading)
 
     def invalidate(self, key: K) -> None:
         self._entries.pop(key, None)
 
     async def _load(self, key: K, load: Callable[[], Awaitable[V]]) -> V:
-        try:
-            value = await load()
-        finally:
-            del self._loading[key]
+        value = await load()
         if self.ttl > 0:
             self._entries[key] = (self._clock() + self.ttl, value)
             self._entries.move_to_end(key)
@@ -64,8 +79,9 @@ class AsyncTTLCache(Generic[K, V]):
                 self._entries.popitem(last=False)
         return value
 
-
-def _retrieve_exception(task: asyncio.Task[object]) -> None:
-    # Every waiter may have given up; mark the exception seen so asyncio does not warn.
-    if not task.cancelled():
-        task.exception()
+    def _loaded(self, key: K, loading: _Load[V], _: object = None) -> None:
+        """The load is over (or abandoned): the next caller starts a new one."""
+        if self._loading.get(key) is loading:
+            del self._loading[key]
+        if loading.task.done() and not loading.task.cancelled():
+            loading.task.exception()  # seen, even when every waiter had given up

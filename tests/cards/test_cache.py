@@ -203,29 +203,30 @@ async def test_waiter_giving_up_does_not_cancel_the_shared_load(give_up: str) ->
     assert await values.get("k", load) == "k#1"  # the load finished and was stored
 
 
-async def test_load_finishes_and_is_stored_when_every_waiter_gave_up() -> None:
+async def test_a_load_every_waiter_gave_up_on_is_cancelled_not_joined() -> None:
     values = cache()
-    gate = asyncio.Event()
-    finished = asyncio.Event()
-    load = Loader(gate=gate)
+    hanging = Loader(gate=asyncio.Event())  # never set: a load stuck on a body that never ends
+    stopped = asyncio.Event()
 
-    async def load_and_signal() -> str:
+    async def load() -> str:
         try:
-            return await load()
-        finally:
-            finished.set()
+            return await hanging()
+        except asyncio.CancelledError:
+            stopped.set()
+            raise
 
-    waiter = asyncio.create_task(values.get("k", load_and_signal))
-    await load.started.wait()
+    waiter = asyncio.create_task(values.get("k", load))
+    await hanging.started.wait()
     waiter.cancel()
     with pytest.raises(asyncio.CancelledError):
         await waiter
-    gate.set()
-    await finished.wait()
-    await until(lambda: len(values) == 1)
+    await stopped.wait()
 
-    assert await values.get("k", load_and_signal) == "k#1"
-    assert load.calls == 1
+    # The next caller starts a load of its own rather than wait on the abandoned one.
+    fresh = Loader()
+    assert await values.get("k", fresh) == "k#1"
+    assert (hanging.calls, fresh.calls) == (1, 1)
+    assert len(values) == 1
 
 
 async def test_size_bound_evicts_least_recently_used() -> None:
