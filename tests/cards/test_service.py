@@ -13,8 +13,9 @@ import pytest
 from pydantic import SecretStr
 
 from bot.cards.budget import BudgetExhausted
-from bot.cards.service import PeopleService
+from bot.cards.service import PeopleService, select_fields
 from bot.domain import (
+    CustomField,
     DateValue,
     MoneyValue,
     Option,
@@ -39,6 +40,7 @@ from bot.pipedrive import (
 from bot.pipedrive.client import ApiVersion
 from devkit import PipedriveStandIn
 from devkit.pipedrive import NOT_FOUND
+from tests.complexity import growth
 from tests.conftest import FakeClock
 
 TOKEN = "standin-test-token"
@@ -726,3 +728,18 @@ async def test_failing_activity_types_leave_the_type_key(
     person = await people.person_card(1)
 
     assert person.next_activity == NEXT_ACTIVITY.model_copy(update={"type_name": None})
+
+
+def fields_and_choice(count: int) -> tuple[list[CustomField], list[str]]:
+    """`count` fields, and a choice naming each of them, in another order and case."""
+    fields = [
+        CustomField(key=f"{n:040x}", name=f"Field {n}", type="varchar", value=TextValue(text="x"))
+        for n in range(count)
+    ]
+    return fields, [f"FIELD {n}" for n in reversed(range(count))]
+
+
+def test_choosing_fields_costs_linear_time() -> None:
+    fields, choice = fields_and_choice(3)
+    assert select_fields(fields, choice) == tuple(reversed(fields))
+    assert growth(lambda count: lambda: select_fields(*fields_and_choice(count)), 500) < 2.5
