@@ -109,10 +109,6 @@ def test_unexpected_error_gives_the_reference() -> None:
         (PipedriveAuthError("401"), auth_failed_message()),
         (PipedriveForbidden("403"), forbidden_message()),
         (PipedriveRateLimited("429", 1.5), rate_limited_message(1.5, daily_budget_spent=False)),
-        (
-            PipedriveRateLimited("429", 60, daily_budget_spent=True),
-            rate_limited_message(60, daily_budget_spent=True),
-        ),
         (PipedriveUnavailable("503"), unavailable_message()),
         (PipedriveError("odd"), unexpected_error_message("ref-1")),
         (RuntimeError("bug"), unexpected_error_message("ref-1")),
