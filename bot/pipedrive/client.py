@@ -64,11 +64,11 @@ ApiVersion = Literal["v1", "v2"]
 _Wire = TypeVar("_Wire", bound=WireModel)
 _Record = TypeVar("_Record")
 
-# Connect fast or give up. httpx's read timeout is per chunk, so each request also has a total
-# (`REQUEST_TIMEOUT`): a body that trickles in a byte at a time is cut there. Waiting for a pooled
-# connection is bounded by that total too.
-DEFAULT_TIMEOUT = httpx.Timeout(connect=2.0, read=5.0, write=5.0, pool=None)
+# Each request, body and wait for a pooled connection included, ends at `REQUEST_TIMEOUT`:
+# httpx's own read timeout is per chunk, so a body trickling in a byte at a time never meets it.
+# Connecting fails fast (and is retried).
 REQUEST_TIMEOUT = 10.0
+DEFAULT_TIMEOUT = httpx.Timeout(connect=2.0, read=REQUEST_TIMEOUT, write=5.0, pool=None)
 # The pool holds every request the burst limit lets start within one request's total time, so
 # requests that hang until their total never leave new work without a connection.
 MAX_CONNECTIONS = 256

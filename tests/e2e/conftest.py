@@ -56,4 +56,5 @@ def well_behaved(standins: StandIns) -> Iterator[None]:
     """Each test starts with a Pipedrive that behaves and a Slack that takes every picture."""
     yield
     standins.pipedrive.behave()
+    standins.pipedrive.enforce_burst_limit(None)
     standins.slack.refused_image_hosts.clear()
