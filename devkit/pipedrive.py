@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import functools
+import itertools
 import json
 import math
 import zlib
@@ -89,6 +90,7 @@ class SeenRequest:
     headers: dict[str, str]
     tokens: int = 0  # what Pipedrive would charge for the answer it got
     over_limit: bool = False  # refused with 429 by the burst window
+    at: float = 0.0  # arrival, in the stand-in's event loop time
 
 
 class PipedriveStandIn(LoopbackServer):
@@ -142,6 +144,13 @@ class PipedriveStandIn(LoopbackServer):
     def over_limit(self, since: int = 0) -> int:
         """Requests from number `since` on that the burst window refused (429)."""
         return sum(seen.over_limit for seen in self.requests[since:])
+
+    def arrived_within(self, seconds: float) -> int:
+        """Requests that arrived in the last `seconds` (call on the stand-in's event loop)."""
+        since = asyncio.get_running_loop().time() - seconds
+        return sum(
+            1 for _ in itertools.takewhile(lambda seen: seen.at > since, reversed(self.requests))
+        )
 
     def enforce_burst_limit(self, limit: int | None) -> None:
         """Keep (or with None stop keeping) a per-token window of `limit` requests per 2 s."""
@@ -218,6 +227,7 @@ class PipedriveStandIn(LoopbackServer):
                 headers=dict(request.headers),
                 tokens=tokens or 0,
                 over_limit=window.refused,
+                at=asyncio.get_running_loop().time(),
             )
         )
         if self.latency:
