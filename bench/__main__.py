@@ -394,8 +394,7 @@ def table(project: Figures, floor: Figures) -> str:
     for label, attribute, unit in ROWS:
         mine, base = getattr(project, attribute), getattr(floor, attribute)
         ratio = f"{mine / base:.2f}" if base else "–"
-        digits = 1 if unit else 2  # requests and tokens per card are fractions of one
-        lines.append(f"| {label} | {mine:.{digits}f} {unit} | {base:.{digits}f} {unit} | {ratio} |")
+        lines.append(f"| {label} | {_shown(mine, unit)} | {_shown(base, unit)} | {ratio} |")
     lines.append(
         f"| answered / sent (worst round) | {project.answered} / {project.sent} "
         f"| {floor.answered} / {floor.sent} | |"
@@ -413,6 +412,14 @@ def table(project: Figures, floor: Figures) -> str:
         f"{project.unfurls_sent} | {floor.unfurls_complete} / {floor.unfurls_sent} | |"
     )
     return "\n".join(lines)
+
+
+def _shown(value: float, unit: str) -> str:
+    if isinstance(value, int):  # a count
+        return str(value)
+    if unit:
+        return f"{value:.1f} {unit}"
+    return f"{value:.2f}"  # requests and tokens per card are fractions of one
 
 
 def targets(
