@@ -14,11 +14,13 @@ V = TypeVar("V")
 
 
 class _Load(Generic[V]):
-    """A load in flight and how many callers wait for it."""
+    """A load in flight, how many callers wait for it, and whether they all gave up on it."""
 
-    def __init__(self, task: asyncio.Task[V]) -> None:
-        self.task = task
+    task: asyncio.Task[V]
+
+    def __init__(self) -> None:
         self.waiters = 0
+        self.abandoned = False
 
 
 class AsyncTTLCache(Generic[K, V]):
@@ -26,9 +28,10 @@ class AsyncTTLCache(Generic[K, V]):
 
     Callers asking for a key that is already loading wait for that same load (coalescing).
     The load runs in its own task, so a caller that gives up (its deadline passed) does not
-    cancel it for the others; when the last one gives up, the load is cancelled, and the next
-    caller starts a new one rather than join a load nobody waited for. Failures are not
-    cached. `ttl=0` keeps only the coalescing.
+    cancel it for the others. A load every caller gave up on is abandoned: the next caller
+    starts a load of its own rather than wait on it (it may hang on a body that never ends);
+    it may still fill the cache, unless a newer load has begun. Failures are not cached.
+    `ttl=0` keeps only the coalescing.
     """
 
     def __init__(
@@ -55,7 +58,8 @@ class AsyncTTLCache(Generic[K, V]):
                 del self._entries[key]
         loading = self._loading.get(key)
         if loading is None:
-            loading = _Load(asyncio.create_task(self._load(key, load)))
+            loading = _Load()
+            loading.task = asyncio.create_task(self._load(key, load, loading))
             loading.task.add_done_callback(functools.partial(self._loaded, key, loading))
             self._loading[key] = loading
         loading.waiters += 1
@@ -64,15 +68,16 @@ class AsyncTTLCache(Generic[K, V]):
         finally:
             loading.waiters -= 1
             if loading.waiters == 0 and not loading.task.done():
-                loading.task.cancel()  # every caller gave up
+                loading.abandoned = True
                 self._loaded(key, loading)
 
     def invalidate(self, key: K) -> None:
         self._entries.pop(key, None)
 
-    async def _load(self, key: K, load: Callable[[], Awaitable[V]]) -> V:
+    async def _load(self, key: K, load: Callable[[], Awaitable[V]], loading: _Load[V]) -> V:
         value = await load()
-        if self.ttl > 0:
+        newer = loading.abandoned and (key in self._loading or key in self._entries)
+        if self.ttl > 0 and not newer:
             self._entries[key] = (self._clock() + self.ttl, value)
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_entries:
@@ -80,7 +85,7 @@ class AsyncTTLCache(Generic[K, V]):
         return value
 
     def _loaded(self, key: K, loading: _Load[V], _: object = None) -> None:
-        """The load is over (or abandoned): the next caller starts a new one."""
+        """The load is over, or abandoned: the next caller starts a new one."""
         if self._loading.get(key) is loading:
             del self._loading[key]
         if loading.task.done() and not loading.task.cancelled():
