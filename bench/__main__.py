@@ -1,10 +1,12 @@
-"""`python -m bench`: ack latency, time to card, throughput and Pipedrive requests per card.
+"""`python -m bench`: ack latency, time to card, throughput, Pipedrive requests and tokens.
 
 The app is started exactly as the Procfile starts it, against a loopback Pipedrive stand-in
-with a fixed latency per request and a Slack stand-in that receives `response_url` posts and
-`chat.unfurl`. The same signed load goes to a floor (`bench/floor.py`: bare Bolt, static card),
-in alternating rounds; every figure is the median over rounds, and the result is the ratio of
-the project's figure to the floor's.
+with a fixed latency per request that keeps Pipedrive's per-token burst window (20 requests per
+2 s by default, the smallest plans'; 429 past it) and adds up Pipedrive's published token cost
+of what it serves, and a Slack stand-in that receives `response_url` posts and `chat.unfurl`.
+The same signed load goes to a floor (`bench/floor.py`: bare Bolt, static card), in alternating
+rounds; every figure is the median over rounds, and the result is the ratio of the project's
+figure to the floor's.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import httpx
 from slack_sdk.signature import SignatureVerifier
 
 from bot.config import PipedriveSettings
+from bot.pipedrive.pacing import BURST_WINDOW_SECONDS, DEFAULT_BURST_LIMIT, WINDOW_GUARD_SECONDS
 from devkit import PipedriveStandIn, SlackStandIn
 from devkit.harness import (
     BOT_TOKEN,
@@ -51,6 +54,10 @@ class Round:
 
     cold: list[float] = field(default_factory=list)  # seconds, single cards, send -> card
     warm: list[float] = field(default_factory=list)
+    refreshed: list[float] = field(default_factory=list)  # the card's Refresh, click -> card
+    cold_tokens: list[int] = field(default_factory=list)  # Pipedrive tokens per single card
+    warm_tokens: list[int] = field(default_factory=list)
+    refreshed_tokens: list[int] = field(default_factory=list)
     acks: list[float] = field(default_factory=list)  # burst: send -> HTTP response
     cards: list[float] = field(default_factory=list)  # burst: send -> card at response_url
     unfurls: list[float] = field(default_factory=list)  # event sent -> chat.unfurl
@@ -61,7 +68,12 @@ class Round:
     unfurls_sent: int = 0
     unfurls_complete: int = 0
     pipedrive_requests: int = 0
+    burst_tokens: int = 0
+    unfurl_requests: int = 0
+    unfurl_tokens: int = 0
+    over_limit: int = 0  # Pipedrive requests refused with 429 by the burst window, all phases
     endpoints: Counter[str] = field(default_factory=Counter)  # burst requests by endpoint
+    endpoint_tokens: Counter[str] = field(default_factory=Counter)
 
 
 def is_card(blocks: list[dict[str, Any]]) -> bool:
@@ -113,6 +125,31 @@ class Load:
         )
         sent = await self.post(body, "application/x-www-form-urlencoded")
         return sent, time.perf_counter() - sent
+
+    async def refresh(self, person_id: int, name: str) -> float:
+        """Click the card's Refresh, answering to response_url `name`; when it was sent."""
+        payload = {
+            "type": "block_actions",
+            "user": {"id": "W111", "username": "jane", "name": "jane", "team_id": "T111"},
+            "api_app_id": "A111",
+            "token": "verification-token",
+            "container": {"type": "message", "message_ts": "1.2", "channel_id": "C111"},
+            "trigger_id": "111.222.abc",
+            "team": {"id": "T111", "domain": "acme"},
+            "channel": {"id": "C111", "name": "general"},
+            "response_url": self.slack.response_url(name),
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": "refresh_person",
+                    "block_id": "actions",
+                    "value": str(person_id),
+                    "action_ts": "1.3",
+                }
+            ],
+        }
+        body = urlencode({"payload": json.dumps(payload)})
+        return await self.post(body, "application/x-www-form-urlencoded")
 
     async def link_shared(self, url: str, number: int) -> float:
         event = {
@@ -182,24 +219,35 @@ async def one_round(
     load: Load, pipedrive: PipedriveStandIn, ids: Ids, args: argparse.Namespace, tag: str
 ) -> Round:
     result = Round()
+    first_request = len(pipedrive.requests)
     for person_id in ids.take(args.singles):
-        for kind in ("cold", "warm"):
+        for kind in ("cold", "warm", "refreshed"):
             name = f"{tag}-single-{kind}-{person_id}"
-            sent, _ = await load.command(person_id, name)
+            await window_room(pipedrive, args.pipedrive_limit)
+            before = len(pipedrive.requests)
+            if kind == "refreshed":  # read again past the cache; related records are cached
+                sent = await load.refresh(person_id, name)
+            else:
+                sent, _ = await load.command(person_id, name)
             arrived = await load.card_arrivals([name], timeout=10)
             if name in arrived:
                 getattr(result, kind).append(arrived[name].received_at - sent)
+            getattr(result, f"{kind}_tokens").append(pipedrive.tokens(before))
 
     distinct = ids.take(args.distinct)
     names = [f"{tag}-burst-{n}" for n in range(args.burst)]
-    before = pipedrive.count()
+    before = len(pipedrive.requests)
     sends = await asyncio.gather(
         *(load.command(distinct[n % len(distinct)], name) for n, name in enumerate(names))
     )
     arrived = await load.card_arrivals(names, timeout=30)
     burst_requests = pipedrive.requests[before:]
     result.pipedrive_requests = len(burst_requests)
-    result.endpoints = Counter(re.sub(r"/[0-9]+", "/{id}", seen.path) for seen in burst_requests)
+    result.burst_tokens = pipedrive.tokens(before)
+    for seen in burst_requests:
+        endpoint = re.sub(r"/[0-9]+", "/{id}", seen.path)
+        result.endpoints[endpoint] += 1
+        result.endpoint_tokens[endpoint] += seen.tokens
     result.sent = len(names)
     result.answered = len(arrived)
     result.shown = sum(is_card(call.body.get("blocks", [])) for call in arrived.values())
@@ -218,8 +266,11 @@ async def one_round(
         f"https://{COMPANY}.pipedrive.com/person/{people[n % len(people)]}?b={tag}-{n}"
         for n in range(args.unfurls)
     ]
+    before = len(pipedrive.requests)
     unfurl_sends = await asyncio.gather(*(load.link_shared(url, n) for n, url in enumerate(urls)))
     unfurled = await load.unfurl_arrivals(urls, timeout=30)
+    result.unfurl_requests = len(pipedrive.requests) - before
+    result.unfurl_tokens = pipedrive.tokens(before)
     result.unfurls = [
         unfurled[url][0] - sent
         for url, sent in zip(urls, unfurl_sends, strict=True)
@@ -227,7 +278,15 @@ async def one_round(
     ]
     result.unfurls_sent = len(urls)
     result.unfurls_complete = sum(is_complete_card(blocks) for _, blocks in unfurled.values())
+    result.over_limit = pipedrive.over_limit(first_request)
     return result
+
+
+async def window_room(pipedrive: PipedriveStandIn, limit: int, needed: int = 8) -> None:
+    """Wait until the burst window (the app's, a guard wider than Pipedrive's) has room for a
+    card's reads: single cards are timed as a lone user's, not queued behind the one before."""
+    while pipedrive.arrived_within(BURST_WINDOW_SECONDS + WINDOW_GUARD_SECONDS) > limit - needed:
+        await asyncio.sleep(0.05)
 
 
 def p(values: list[float], q: float) -> float:
@@ -244,6 +303,7 @@ class Figures:
 
     cold_p50_ms: float
     warm_p50_ms: float
+    refreshed_p50_ms: float
     ack_p50_ms: float
     ack_p99_ms: float
     card_p50_ms: float
@@ -258,6 +318,13 @@ class Figures:
     unfurls_complete: int  # worst round
     unfurls_sent: int
     requests_per_card: float
+    requests_per_unfurl: float
+    cold_tokens: float  # per card, median over singles and rounds
+    warm_tokens: float
+    refreshed_tokens: float
+    tokens_per_card: float  # in the burst
+    tokens_per_unfurl: float
+    over_limit: int  # every round
     peak_rss_mib: float
 
     @classmethod
@@ -265,9 +332,13 @@ class Figures:
         def median(pick: Callable[[Round], float]) -> float:
             return float(statistics.median(pick(r) for r in rounds)) * 1000
 
+        def median_tokens(pick: Callable[[Round], list[int]]) -> float:
+            return float(statistics.median(t for r in rounds for t in pick(r)))
+
         return cls(
             cold_p50_ms=median(lambda r: p(r.cold, 0.5)),
             warm_p50_ms=median(lambda r: p(r.warm, 0.5)),
+            refreshed_p50_ms=median(lambda r: p(r.refreshed, 0.5)),
             ack_p50_ms=median(lambda r: p(r.acks, 0.5)),
             ack_p99_ms=median(lambda r: p(r.acks, 0.99)),
             card_p50_ms=median(lambda r: p(r.cards, 0.5)),
@@ -282,6 +353,15 @@ class Figures:
             unfurls_complete=min(r.unfurls_complete for r in rounds),
             unfurls_sent=rounds[0].unfurls_sent,
             requests_per_card=statistics.median(r.pipedrive_requests / r.sent for r in rounds),
+            requests_per_unfurl=statistics.median(
+                r.unfurl_requests / r.unfurls_sent for r in rounds
+            ),
+            cold_tokens=median_tokens(lambda r: r.cold_tokens),
+            warm_tokens=median_tokens(lambda r: r.warm_tokens),
+            refreshed_tokens=median_tokens(lambda r: r.refreshed_tokens),
+            tokens_per_card=statistics.median(r.burst_tokens / r.sent for r in rounds),
+            tokens_per_unfurl=statistics.median(r.unfurl_tokens / r.unfurls_sent for r in rounds),
+            over_limit=sum(r.over_limit for r in rounds),
             peak_rss_mib=peak_rss_mib,
         )
 
@@ -290,6 +370,7 @@ ROWS: list[tuple[str, str, str]] = [
     # (label, attribute, unit)
     ("single card, cold (p50)", "cold_p50_ms", "ms"),
     ("single card, warm (p50)", "warm_p50_ms", "ms"),
+    ("single card, Refresh (p50)", "refreshed_p50_ms", "ms"),
     ("burst ack (p50)", "ack_p50_ms", "ms"),
     ("burst ack (p99)", "ack_p99_ms", "ms"),
     ("burst time to card (p50)", "card_p50_ms", "ms"),
@@ -297,6 +378,13 @@ ROWS: list[tuple[str, str, str]] = [
     ("unfurl burst, time to unfurl (p50)", "unfurl_p50_ms", "ms"),
     ("unfurl burst, time to unfurl (p99)", "unfurl_p99_ms", "ms"),
     ("Pipedrive requests per card (burst)", "requests_per_card", ""),
+    ("Pipedrive requests per unfurl (burst)", "requests_per_unfurl", ""),
+    ("Pipedrive tokens per card, cold (median)", "cold_tokens", ""),
+    ("Pipedrive tokens per card, warm (median)", "warm_tokens", ""),
+    ("Pipedrive tokens per card, Refresh (median)", "refreshed_tokens", ""),
+    ("Pipedrive tokens per card (burst)", "tokens_per_card", ""),
+    ("Pipedrive tokens per unfurl (burst)", "tokens_per_unfurl", ""),
+    ("Pipedrive requests over the announced limit (all rounds)", "over_limit", ""),
     ("peak RSS", "peak_rss_mib", "MiB"),
 ]
 
@@ -306,8 +394,7 @@ def table(project: Figures, floor: Figures) -> str:
     for label, attribute, unit in ROWS:
         mine, base = getattr(project, attribute), getattr(floor, attribute)
         ratio = f"{mine / base:.2f}" if base else "–"
-        digits = 1 if unit else 2  # requests per card are fractions of one
-        lines.append(f"| {label} | {mine:.{digits}f} {unit} | {base:.{digits}f} {unit} | {ratio} |")
+        lines.append(f"| {label} | {_shown(mine, unit)} | {_shown(base, unit)} | {ratio} |")
     lines.append(
         f"| answered / sent (worst round) | {project.answered} / {project.sent} "
         f"| {floor.answered} / {floor.sent} | |"
@@ -327,7 +414,17 @@ def table(project: Figures, floor: Figures) -> str:
     return "\n".join(lines)
 
 
-def targets(project: Figures, floor: Figures, latency_ms: float) -> list[tuple[str, bool]]:
+def _shown(value: float, unit: str) -> str:
+    if isinstance(value, int):  # a count
+        return str(value)
+    if unit:
+        return f"{value:.1f} {unit}"
+    return f"{value:.2f}"  # requests and tokens per card are fractions of one
+
+
+def targets(
+    project: Figures, floor: Figures, latency_ms: float, pipedrive_limit: int
+) -> list[tuple[str, bool]]:
     cold_limit = 2 * latency_ms + 15
     return [
         (
@@ -353,6 +450,20 @@ def targets(project: Figures, floor: Figures, latency_ms: float) -> list[tuple[s
         (
             f"≤ 0.5 Pipedrive requests per card in the burst: {project.requests_per_card:.2f}",
             project.requests_per_card <= 0.5,
+        ),
+        (
+            "≤ 3 Pipedrive tokens for a cold card with its related records cached (Refresh): "
+            f"{project.refreshed_tokens:g}",
+            project.refreshed_tokens <= 3,
+        ),
+        (
+            f"≤ 0.5 Pipedrive tokens per card in the burst: {project.tokens_per_card:.2f}",
+            project.tokens_per_card <= 0.5,
+        ),
+        (
+            f"0 requests over the announced limit ({pipedrive_limit} per 2 s): "
+            f"{project.over_limit}",
+            project.over_limit == 0,
         ),
     ]
 
@@ -390,10 +501,11 @@ def report(
     project: Figures,
     floor: Figures,
     endpoints: Counter[str],
+    endpoint_tokens: Counter[str],
     command: str,
     plot_name: str,
 ) -> str:
-    checks = targets(project, floor, args.latency * 1000)
+    checks = targets(project, floor, args.latency * 1000, args.pipedrive_limit)
     lines = [
         "# Benchmark results",
         "",
@@ -401,11 +513,16 @@ def report(
         f"{os.cpu_count()} cores, Python {platform.python_version()}.",
         "",
         f"Load: {args.rounds} rounds alternating project and floor; per round {args.singles} "
-        f"single cards cold then warm, a burst of {args.burst} concurrent `/person` commands "
-        f"over {args.distinct} distinct people, and a burst of {args.unfurls} `link_shared` "
-        f"events over {args.distinct} other people. Pipedrive stand-in latency: "
-        f"{args.latency * 1000:.0f} ms per request; the app's `PIPEDRIVE_BURST_LIMIT`: "
-        f"{args.burst_limit} requests per 2 s. Figures are medians over rounds.",
+        f"single cards cold, then warm, then refreshed (the card's Refresh button: the person "
+        f"read again, its related records cached), a burst of {args.burst} concurrent "
+        f"`/person` commands over {args.distinct} distinct people, and a burst of "
+        f"{args.unfurls} `link_shared` events over {args.distinct} other people. Pipedrive "
+        f"stand-in: {args.latency * 1000:.0f} ms per request, a burst window of "
+        f"{args.pipedrive_limit} requests per 2 s per token (429 past it), tokens as Pipedrive "
+        f"publishes them (`devkit/token_costs.py`); the app's `PIPEDRIVE_BURST_LIMIT`: "
+        f"{args.burst_limit} requests per 2 s. Figures are medians over rounds. A cold card "
+        f"reads the person (1 token), its picture (1) and its next and last activity (1 each); "
+        f"the first of the run also the owner, organization, activity types and field names.",
         "",
         table(project, floor),
         "",
@@ -413,8 +530,10 @@ def report(
         "",
         *[f"- {'met' if ok else 'NOT met'}: {text}" for text, ok in checks],
         "",
-        "Pipedrive requests in the project's command bursts, by endpoint (all rounds): "
-        + ", ".join(f"`{path}` {count}" for path, count in endpoints.most_common())
+        "Pipedrive requests (tokens) in the project's command bursts, by endpoint (all rounds): "
+        + ", ".join(
+            f"`{path}` {count} ({endpoint_tokens[path]})" for path, count in endpoints.most_common()
+        )
         + ".",
         "",
         f"![latency distributions, project vs floor]({plot_name})",
@@ -424,7 +543,9 @@ def report(
 
 
 async def run(args: argparse.Namespace) -> tuple[Figures, Figures, dict[str, list[Round]]]:
-    pipedrive = PipedriveStandIn(token=PIPEDRIVE_TOKEN, latency=args.latency)
+    pipedrive = PipedriveStandIn(
+        token=PIPEDRIVE_TOKEN, latency=args.latency, burst_limit=args.pipedrive_limit
+    )
     slack = SlackStandIn(bot_token=BOT_TOKEN)
     await pipedrive.start()
     await slack.start()
@@ -482,6 +603,12 @@ def main(argv: list[str]) -> int:
         default=PipedriveSettings.model_fields["pipedrive_burst_limit"].default,
         help="the app's PIPEDRIVE_BURST_LIMIT (requests per 2 s); default: the app's default",
     )
+    parser.add_argument(
+        "--pipedrive-limit",
+        type=int,
+        default=DEFAULT_BURST_LIMIT,
+        help="requests per 2 s per token the Pipedrive stand-in allows (the smallest plans': 20)",
+    )
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--plot", type=Path, default=HERE / "latency.png")
     parser.add_argument(
@@ -495,8 +622,9 @@ def main(argv: list[str]) -> int:
     project, floor, rounds = asyncio.run(run(args))
     plot(rounds, args.plot)
     endpoints = sum((r.endpoints for r in rounds["project"]), Counter[str]())
+    endpoint_tokens = sum((r.endpoint_tokens for r in rounds["project"]), Counter[str]())
     plot_name = os.path.relpath(args.plot, args.out.parent)
-    text = report(args, project, floor, endpoints, command, plot_name)
+    text = report(args, project, floor, endpoints, endpoint_tokens, command, plot_name)
     args.out.write_text(text)
     print(text)
     return 0

@@ -34,6 +34,11 @@ def floor_app() -> AsyncApp:
         await ack()
         await respond(response_type="ephemeral", text="Will Smith", blocks=CARD)
 
+    @app.action("refresh_person")
+    async def refresh(ack: AsyncAck, respond: AsyncRespond) -> None:
+        await ack()
+        await respond(replace_original=True, text="Will Smith", blocks=CARD)
+
     @app.event("link_shared")
     async def unfurl(event: dict[str, Any], client: AsyncWebClient) -> None:
         unfurls = {link["url"]: {"blocks": CARD} for link in event["links"]}

@@ -16,7 +16,13 @@ ELLIPSIS = "…"
 _ENTITY = re.compile(r"&(amp|lt|gt);")
 _ENTITY_CHARS = {"amp": "&", "lt": "<", "gt": ">"}
 _LONGEST_ENTITY = len("&amp;")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+# Embeddings and overrides (U+202A-U+202E), isolates (U+2066-U+2069) and the direction marks
+# (U+200E, U+200F, U+061C) reorder the text around them: a name holding U+202E shows a spoofed
+# address. Dropped from data, which never needs them on a card.
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", **dict.fromkeys(BIDI_CONTROLS)})
 _EMAIL_MAX = 254  # RFC 5321: the longest address that can be delivered
 _PHONE_MAX = 64
 # Everything a URL needs except `&`, `<`, `>` and `|`, which would end a mrkdwn link early.
@@ -24,12 +30,13 @@ _URL_SAFE = ":/?#[]@!$'()*+,;=%-._~"
 
 
 def escape(text: str) -> str:
-    """`&`, `<`, `>` as entities, so data can never ping, link or format as a token."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """`&`, `<`, `>` as entities, so data can never ping, link or format as a token; and no
+    bidirectional controls, so data can never reorder what the card shows around it."""
+    return text.translate(_ESCAPES)
 
 
 def unescape(text: str) -> str:
-    """The inverse of `escape`."""
+    """The inverse of `escape`, but for the bidirectional controls it drops."""
     return _ENTITY.sub(lambda match: _ENTITY_CHARS[match[1]], text)
 
 
@@ -73,16 +80,28 @@ def cap_lines(lines: Sequence[str], *, limit: int, max_lines: int) -> str:
 def mailto(email: str) -> str | None:
     """A mailto link for an address, or None when the value does not look like one."""
     address = email.strip()
-    if len(address) > _EMAIL_MAX or not address.isprintable() or not _EMAIL.fullmatch(address):
+    if len(address) > _EMAIL_MAX or not address.isprintable() or not _one_address(address):
         return None
     return f"<mailto:{quote(address, safe='@')}|{escape(address)}>"
+
+
+def _one_address(text: str) -> bool:
+    """Something@something, with one "@" and no spaces (linear, unlike a backtracking pattern)."""
+    local, at, domain = text.partition("@")
+    return (
+        bool(local and at and domain)
+        and "@" not in domain
+        and not any(char.isspace() for char in text)
+    )
 
 
 def tel(phone: str) -> str | None:
     """A tel link dialling the digits of `phone` (and its leading +), or None without digits."""
     number = phone.strip()
-    digits = re.sub(r"[^0-9]", "", number)
-    if not digits or len(number) > _PHONE_MAX:
+    if len(number) > _PHONE_MAX:
+        return None
+    digits = "".join(char for char in number if char in "0123456789")
+    if not digits:
         return None
     plus = "+" if number.startswith("+") else ""
     return f"<tel:{plus}{digits}|{escape(number)}>"

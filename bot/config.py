@@ -56,9 +56,14 @@ class PipedriveSettings(BaseSettings):
     pipedrive_company_domain: str
     pipedrive_api_url: AnyHttpUrl | None = None
     pipedrive_api_version: Literal["v1", "v2"] = "v2"
-    # Requests per 2 s the app allows itself: your plan's burst limit (20, 40, 80 or 120).
-    pipedrive_burst_limit: int = Field(default=40, ge=1, le=1000)
-    # Seconds a card may take before the answer says Pipedrive is too slow.
+    # Requests per 2 s the app allows itself: your plan's burst limit for an API token (20,
+    # 40, 80, 100 or 120). The app also follows the limit Pipedrive announces, if lower.
+    pipedrive_burst_limit: int = Field(default=20, ge=1, le=1000)
+    # Seconds the person read may take before the answer says Pipedrive is too slow (answers go
+    # through response_url or chat.unfurl, which wait that long).
+    person_read_timeout: float = Field(default=10.0, gt=0, le=60)
+    # Seconds the rest of a card (owner, organization, activities, picture, field names) may
+    # take once the person has arrived; what is late is left out. Also a search's patience.
     card_timeout: float = Field(default=2.5, gt=0, le=30)
     # Seconds to keep records; 0 turns a cache off (concurrent lookups still share one request).
     person_cache_ttl: float = Field(default=30.0, ge=0)

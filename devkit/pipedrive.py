@@ -3,14 +3,23 @@
 Person searches are answered from the persons it holds (`pipedrive_search.py`). With an `oauth`
 stand-in (`pipedrive_oauth.py`), requests without the API token may carry a user's bearer token.
 Notes and activities can be written (`pipedrive_writes.py`); `writes` lists those it accepted.
+It adds up the tokens Pipedrive would charge for what it serves (`token_costs.py`), and with a
+`burst_limit` it keeps Pipedrive's per-token rolling 2-second window: `x-ratelimit-limit`,
+`-remaining` and `-reset` on every answer (a search's describe the searches' own window, 10 per
+2 s), and 429 past the limit (refused requests neither count in the window nor cost tokens).
 """
 
 from __future__ import annotations
 
 import asyncio
 import copy
+import functools
+import itertools
 import json
-from collections.abc import Mapping
+import math
+import zlib
+from collections import defaultdict, deque
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -20,6 +29,7 @@ from aiohttp import web
 from devkit.pipedrive_search import SEARCH_PATH, search_response
 from devkit.pipedrive_writes import SCOPE_MISMATCH, WRITE_SCOPES, Write, Writes
 from devkit.serving import LoopbackServer
+from devkit.token_costs import token_cost
 
 if TYPE_CHECKING:
     from devkit.pipedrive_oauth import PipedriveOAuthStandIn
@@ -37,8 +47,12 @@ NOT_FOUND = {
 # v2 list endpoints that take `ids=1,2,…` (up to 100).
 LIST_PATHS = frozenset({"/api/v2/persons", "/api/v2/activities", "/api/v2/organizations"})
 PERSONS_PATH = "/api/v2/persons"
-# Ids given to the pictures and activities of people made by `add_people`.
+# Ids given to the pictures, organizations and activities of people made by `add_people`.
 PICTURE_IDS = 100_000
+ORGANIZATION_IDS = 400_000
+BURST_WINDOW_SECONDS = 2.0
+SEARCH_BURST_LIMIT = 10
+TOO_MANY_REQUESTS = {"success": False, "error": "Too many requests", "errorCode": 429}
 
 
 def _activity_ids(person_id: int) -> tuple[int, int]:
@@ -58,7 +72,9 @@ class Misbehaviour:
     """What to answer instead of the record, for requests to `path`.
 
     `path` is matched exactly, or as a prefix when it ends in "*". With only a `delay`, the
-    record itself is served, late.
+    record itself is served, late. Hostile bodies (200): `trickle` sends one byte every that
+    many seconds and never ends; `size` is a JSON person of that many bytes, sent gzipped
+    with `gzip` (a gzip bomb when large: 512 MiB inflate from about 500 KiB).
     """
 
     path: str
@@ -68,6 +84,9 @@ class Misbehaviour:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     times: int | None = None  # None: every time
+    trickle: float = 0.0
+    size: int = 0
+    gzip: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,6 +95,9 @@ class SeenRequest:
     path: str
     query: dict[str, str]
     headers: dict[str, str]
+    tokens: int = 0  # what Pipedrive would charge for the answer it got
+    over_limit: bool = False  # refused with 429 by the burst window
+    at: float = 0.0  # arrival, in the stand-in's event loop time
 
 
 class PipedriveStandIn(LoopbackServer):
@@ -88,6 +110,7 @@ class PipedriveStandIn(LoopbackServer):
         records: dict[str, Any] | None = None,
         latency: float = 0.0,
         oauth: PipedriveOAuthStandIn | None = None,
+        burst_limit: int | None = None,
     ) -> None:
         super().__init__()
         self.token = token
@@ -96,9 +119,13 @@ class PipedriveStandIn(LoopbackServer):
         self.oauth = oauth
         self.records: dict[str, Any] = sample_records() if records is None else records
         self.latency = latency
+        # Requests per token per 2 s; None: no window, and no `x-ratelimit-*` headers.
+        self.burst_limit = burst_limit
         self.requests: list[SeenRequest] = []
         self.answered: list[str] = []  # paths, in the order their answers were sent
+        self.unpriced: set[str] = set()  # paths served that `token_costs` has no price for
         self._misbehaviours: list[Misbehaviour] = []
+        self._windows: defaultdict[str, deque[float]] = defaultdict(deque)
 
     def routes(self) -> list[web.RouteDef]:
         return [web.get("/{tail:.*}", self._answer), web.post("/{tail:.*}", self._write)]
@@ -126,18 +153,44 @@ class PipedriveStandIn(LoopbackServer):
         """Requests received so far under `path_prefix`."""
         return sum(1 for seen in self.requests if seen.path.startswith(path_prefix))
 
+    def tokens(self, since: int = 0) -> int:
+        """Tokens Pipedrive would have charged for the requests from number `since` on."""
+        return sum(seen.tokens for seen in self.requests[since:])
+
+    def over_limit(self, since: int = 0) -> int:
+        """Requests from number `since` on that the burst window refused (429)."""
+        return sum(seen.over_limit for seen in self.requests[since:])
+
+    def arrived_within(self, seconds: float) -> int:
+        """Requests that arrived in the last `seconds` (call on the stand-in's event loop)."""
+        since = asyncio.get_running_loop().time() - seconds
+        return sum(
+            1 for _ in itertools.takewhile(lambda seen: seen.at > since, reversed(self.requests))
+        )
+
+    def enforce_burst_limit(self, limit: int | None) -> None:
+        """Keep (or with None stop keeping) a per-token window of `limit` requests per 2 s."""
+        self.burst_limit = limit
+        self._windows.clear()
+
     def answered_count(self, path_prefix: str = "/") -> int:
         """Requests under `path_prefix` whose answer has been sent (after any delay)."""
         return sum(1 for path in self.answered if path.startswith(path_prefix))
 
-    def add_people(self, count: int, *, start: int = 2) -> None:
+    def add_people(self, count: int, *, start: int = 2, own_organizations: bool = False) -> None:
         """Copies of sample person 1 as persons start..start+count-1 (for bursts over many ids).
 
         Each copy has its own picture and activities, as real people do; they share person 1's
-        owner and organization, as a sales team's people do.
+        owner and organization, as a sales team's people do, or with `own_organizations` each
+        has an organization of its own (ids from `ORGANIZATION_IDS`), as customers do.
         """
         for person_id in range(start, start + count):
             picture_id, next_id, last_id = (PICTURE_IDS + person_id, *_activity_ids(person_id))
+            org_id = ORGANIZATION_IDS + person_id
+            if own_organizations:
+                organization = self._copy("/api/v2/organizations/1234", org_id)
+                organization["data"]["name"] = f"Organization of {person_id}"
+                self.records[f"/api/v2/organizations/{org_id}"] = organization
             for version in ("v1", "v2"):
                 body = self._copy(f"/api/{version}/persons/1", person_id)
                 body["data"]["name"] = f"{body['data']['name']} {person_id}"
@@ -147,6 +200,13 @@ class PipedriveStandIn(LoopbackServer):
                     body["data"]["picture_id"] = picture_id
                 else:
                     body["data"]["picture_id"]["value"] = picture_id
+                if own_organizations and version == "v2":
+                    body["data"]["org_id"] = org_id
+                elif own_organizations:
+                    body["data"]["org_id"] |= {
+                        "value": org_id,
+                        "name": f"Organization of {person_id}",
+                    }
                 self.records[f"/api/{version}/persons/{person_id}"] = body
                 for template, activity_id in ((128, next_id), (34, last_id)):
                     activity = self._copy(f"/api/{version}/activities/{template}", activity_id)
@@ -170,24 +230,39 @@ class PipedriveStandIn(LoopbackServer):
             self.answered.append(request.path)
 
     async def _respond(self, request: web.Request) -> web.StreamResponse:
+        window = self._window(request)  # Pipedrive counts a request as it arrives
+        tokens = token_cost(request.path) if self._authorized(request) and not window.refused else 0
+        if tokens is None:
+            self.unpriced.add(request.path)
         self.requests.append(
             SeenRequest(
                 method=request.method,
                 path=request.path,
                 query=dict(request.query),
                 headers=dict(request.headers),
+                tokens=tokens or 0,
+                over_limit=window.refused,
+                at=asyncio.get_running_loop().time(),
             )
         )
         if self.latency:
             await asyncio.sleep(self.latency)
+        if window.refused:
+            headers = {**window.headers, "Retry-After": window.headers["x-ratelimit-reset"]}
+            return web.json_response(TOO_MANY_REQUESTS, status=429, headers=headers)
         rule = self._misbehaviour_for(request.path)
         if rule is not None:
             if rule.delay:
                 await asyncio.sleep(rule.delay)
+            if rule.trickle:
+                return await _trickle(request, rule.trickle, window.headers)
+            if rule.size:
+                return await _sized(request, rule.size, gzip=rule.gzip, headers=window.headers)
+            headers = {**window.headers, **rule.headers}
             if rule.raw is not None:
-                return web.Response(status=rule.status, body=rule.raw, headers=rule.headers)
+                return web.Response(status=rule.status, body=rule.raw, headers=headers)
             if rule.body is not None or rule.status != 200:
-                return web.json_response(rule.body, status=rule.status, headers=rule.headers)
+                return web.json_response(rule.body, status=rule.status, headers=headers)
             # Only slow: the record itself, late.
         if request.headers.get("x-api-token") == self.token:
             status, body = self._record_answer(request.path, request.query)
@@ -198,7 +273,13 @@ class PipedriveStandIn(LoopbackServer):
             )
         else:
             status, body = 401, UNAUTHORIZED
-        return web.json_response(body, status=status)
+        return web.json_response(body, status=status, headers=window.headers)
+
+    def _authorized(self, request: web.Request) -> bool:
+        if request.headers.get("x-api-token") == self.token:
+            return True
+        bearer = request.headers.get("Authorization")
+        return self.oauth is not None and self.oauth.user_for(bearer) is not None
 
     def _record_answer(self, path: str, query: Mapping[str, str]) -> tuple[int, Any]:
         body = self.records.get(path)
@@ -212,6 +293,32 @@ class PipedriveStandIn(LoopbackServer):
         if body is None:
             return 404, NOT_FOUND
         return 200, body
+
+    def _window(self, request: web.Request) -> _Window:
+        """Count the request in its token's window (and the searches' for a search)."""
+        if self.burst_limit is None:
+            return _Window()
+        now = asyncio.get_running_loop().time()
+        # Each credential has its own window: the API token, or one OAuth user's bearer token.
+        token = request.headers.get("x-api-token") or request.headers.get("Authorization") or ""
+        windows = [(self._windows[token], self.burst_limit)]
+        if SEARCH_PATH.match(request.path):
+            windows.append((self._windows[f"{token} search"], SEARCH_BURST_LIMIT))
+        for arrivals, _ in windows:
+            while arrivals and arrivals[0] <= now - BURST_WINDOW_SECONDS:
+                arrivals.popleft()
+        refused = any(len(arrivals) >= limit for arrivals, limit in windows)
+        if not refused:
+            for arrivals, _ in windows:
+                arrivals.append(now)
+        arrivals, limit = windows[-1]  # a search's headers speak of the searches' window
+        reset = arrivals[0] + BURST_WINDOW_SECONDS - now if arrivals else BURST_WINDOW_SECONDS
+        headers = {
+            "x-ratelimit-limit": str(limit),
+            "x-ratelimit-remaining": str(max(0, limit - len(arrivals))),
+            "x-ratelimit-reset": str(max(1, math.ceil(reset))),
+        }
+        return _Window(refused=refused, headers=headers)
 
     def _list(self, path: str, ids: str) -> dict[str, Any]:
         """`GET /api/v2/persons?ids=1,2`: the records that exist, in the order asked."""
@@ -285,3 +392,64 @@ class PipedriveStandIn(LoopbackServer):
                     rule.times -= 1
                 return rule
         return None
+
+
+@dataclass(frozen=True)
+class _Window:
+    refused: bool = False
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+async def _trickle(
+    request: web.Request, every: float, headers: dict[str, str]
+) -> web.StreamResponse:
+    """200, then one byte every `every` seconds until the client goes away."""
+    response = web.StreamResponse(headers={**headers, "Content-Type": "application/json"})
+    await response.prepare(request)
+    try:
+        await response.write(b"{")
+        while True:
+            await asyncio.sleep(every)
+            await response.write(b" ")
+    except ConnectionError:
+        pass
+    return response
+
+
+async def _sized(
+    request: web.Request, size: int, *, gzip: bool, headers: dict[str, str]
+) -> web.StreamResponse:
+    """A JSON person of `size` bytes (gzipped with `gzip`), streamed in chunks."""
+    chunks = _gzipped(size) if gzip else tuple(_padded_person(size))
+    encoding = {"Content-Encoding": "gzip"} if gzip else {}
+    response = web.StreamResponse(
+        headers={**headers, **encoding, "Content-Type": "application/json"}
+    )
+    response.content_length = sum(map(len, chunks))
+    await response.prepare(request)
+    try:
+        for chunk in chunks:
+            await response.write(chunk)
+        await response.write_eof()
+    except ConnectionError:
+        pass
+    return response
+
+
+def _padded_person(size: int, chunk: int = 1 << 20) -> Iterator[bytes]:
+    head = b'{"success": true, "data": {"id": 1, "name": "Padded", "notes": "'
+    tail = b'"}}'
+    yield head
+    left = max(0, size - len(head) - len(tail))
+    while left > 0:
+        yield b"a" * min(chunk, left)
+        left -= chunk
+    yield tail
+
+
+@functools.cache
+def _gzipped(size: int) -> tuple[bytes, ...]:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    out = [compressor.compress(part) for part in _padded_person(size)]
+    out.append(compressor.flush())
+    return tuple(part for part in out if part)

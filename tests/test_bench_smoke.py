@@ -22,6 +22,8 @@ def test_the_bench_runs_and_reports_project_against_floor(tmp_path: Path) -> Non
     report = results.read_text()
     assert "| single card, cold (p50) |" in report
     assert "| Pipedrive requests per card (burst) |" in report
+    assert "| Pipedrive tokens per card, Refresh (median) | 3.00 |" in report
+    assert "| Pipedrive requests over the announced limit (all rounds) | 0 |" in report
     # Every command of the smoke was answered, by the app and by the floor.
     assert "| answered / sent (worst round) | 6 / 6 | 6 / 6 | |" in report
     assert "| cards / sent (worst round) | 6 / 6 | 6 / 6 | |" in report

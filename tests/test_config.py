@@ -150,7 +150,7 @@ def test_an_empty_variable_counts_as_unset(monkeypatch: pytest.MonkeyPatch) -> N
     for name in ("PIPEDRIVE_BURST_LIMIT", "UNFURL_DETAIL", "SLACK_APP_TOKEN", "CARD_TIMEOUT"):
         monkeypatch.setenv(name, "")
     chosen = settings()
-    assert chosen.pipedrive_burst_limit == 40
+    assert chosen.pipedrive_burst_limit == 20
     assert chosen.unfurl_detail == "compact"
     assert chosen.slack_app_token is None
     assert chosen.card_timeout == 2.5

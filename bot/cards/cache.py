@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
@@ -12,12 +13,25 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 
+class _Load(Generic[V]):
+    """A load in flight, how many callers wait for it, and whether they all gave up on it."""
+
+    task: asyncio.Task[V]
+
+    def __init__(self) -> None:
+        self.waiters = 0
+        self.abandoned = False
+
+
 class AsyncTTLCache(Generic[K, V]):
     """`await cache.get(key, load)` returns a fresh cached value or runs `load` once.
 
     Callers asking for a key that is already loading wait for that same load (coalescing).
     The load runs in its own task, so a caller that gives up (its deadline passed) does not
-    cancel it for the others. Failures are not cached. `ttl=0` keeps only the coalescing.
+    cancel it for the others. A load every caller gave up on is abandoned: the next caller
+    starts a load of its own rather than wait on it (it may hang on a body that never ends);
+    it may still fill the cache, unless a newer load has begun. Failures are not cached.
+    `ttl=0` keeps only the coalescing.
     """
 
     def __init__(
@@ -27,7 +41,7 @@ class AsyncTTLCache(Generic[K, V]):
         self.max_entries = max_entries
         self._clock = clock
         self._entries: OrderedDict[K, tuple[float, V]] = OrderedDict()
-        self._loading: dict[K, asyncio.Task[V]] = {}
+        self._loading: dict[K, _Load[V]] = {}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -42,30 +56,37 @@ class AsyncTTLCache(Generic[K, V]):
                     self._entries.move_to_end(key)
                     return value
                 del self._entries[key]
-        task = self._loading.get(key)
-        if task is None:
-            task = asyncio.create_task(self._load(key, load))
-            task.add_done_callback(_retrieve_exception)
-            self._loading[key] = task
-        return await asyncio.shield(task)
+        loading = self._loading.get(key)
+        if loading is None:
+            loading = _Load()
+            loading.task = asyncio.create_task(self._load(key, load, loading))
+            loading.task.add_done_callback(functools.partial(self._loaded, key, loading))
+            self._loading[key] = loading
+        loading.waiters += 1
+        try:
+            return await asyncio.shield(loading.task)
+        finally:
+            loading.waiters -= 1
+            if loading.waiters == 0 and not loading.task.done():
+                loading.abandoned = True
+                self._loaded(key, loading)
 
     def invalidate(self, key: K) -> None:
         self._entries.pop(key, None)
 
-    async def _load(self, key: K, load: Callable[[], Awaitable[V]]) -> V:
-        try:
-            value = await load()
-        finally:
-            del self._loading[key]
-        if self.ttl > 0:
+    async def _load(self, key: K, load: Callable[[], Awaitable[V]], loading: _Load[V]) -> V:
+        value = await load()
+        newer = loading.abandoned and (key in self._loading or key in self._entries)
+        if self.ttl > 0 and not newer:
             self._entries[key] = (self._clock() + self.ttl, value)
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
         return value
 
-
-def _retrieve_exception(task: asyncio.Task[object]) -> None:
-    # Every waiter may have given up; mark the exception seen so asyncio does not warn.
-    if not task.cancelled():
-        task.exception()
+    def _loaded(self, key: K, loading: _Load[V], _: object = None) -> None:
+        """The load is over, or abandoned: the next caller starts a new one."""
+        if self._loading.get(key) is loading:
+            del self._loading[key]
+        if loading.task.done() and not loading.task.cancelled():
+            loading.task.exception()  # seen, even when every waiter had given up

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 
+from bot.cards.budget import BudgetExhausted
 from bot.cards.connections import NotConnected, Viewer
 from bot.cards.failures import failure
 from bot.cards.query import PersonId, Search
@@ -38,6 +39,8 @@ class Lookup:
             return await reader.people.person_card(person_id, fresh=fresh)
         except NotConnected:
             return Failure(FailureKind.NOT_CONNECTED, person_id=person_id, reference=reference)
+        except BudgetExhausted as late:
+            return _too_slow(late, person_id, reference)
         except PipedriveError as error:
             return failure(error, person_id, reference)
         except Exception:
@@ -53,6 +56,8 @@ class Lookup:
             found = await reader.search.search(query.term, exact=query.exact)
         except NotConnected:
             return Failure(FailureKind.NOT_CONNECTED, reference=reference)
+        except BudgetExhausted as late:
+            return _too_slow(late, None, reference)
         except PipedriveError as error:
             return failure(error, None, reference)
         except Exception:
@@ -72,12 +77,20 @@ class Lookup:
             found = await reader.search.search(term, exact=exact)
         except NotConnected:
             return Failure(FailureKind.NOT_CONNECTED, reference=reference)
+        except BudgetExhausted as late:
+            return _too_slow(late, None, reference)
         except PipedriveError as error:
             return failure(error, None, reference)
         except Exception:
             log.exception("request_id=%s search: unexpected error", reference)
             return Failure(FailureKind.BUG, reference=reference)
         return found.hits
+
+
+def _too_slow(late: BudgetExhausted, person_id: int | None, reference: str) -> Failure:
+    # Our own patience ran out: answered as "unavailable or too slow", but not Pipedrive's error.
+    log.info("request_id=%s person %s: %s", reference, person_id, late)
+    return Failure(FailureKind.UNAVAILABLE, person_id=person_id, reference=reference)
 
 
 def outcome(answer: Answer) -> str:

@@ -17,10 +17,11 @@ _SLACK_LINK = re.compile(r"^<([^|>]+)(?:\|[^>]*)?>$")
 _NOT_AN_ID = re.compile(r"^(?:[0-9]+|-[0-9]+(?:[.,][0-9]*)?|[+-]?[0-9]*[.,][0-9]+)$")
 # Any other link, or a Pipedrive address typed without its scheme: never a name, email or phone.
 _LINKISH = re.compile(r"://|pipedrive\.com/", re.IGNORECASE)
-_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 # Pipedrive searches terms of at least 2 characters, or 1 with exact_match.
 SEARCH_TERM_MIN = 2
 SEARCH_TERM_MAX = 200
+# Longer text is no id, link or term: refused before any pattern looks at it.
+QUERY_TEXT_MAX = 2048
 
 
 def parse_person_link(url: str, company_domain: str) -> int | None:
@@ -85,6 +86,8 @@ def parse_person_query(text: str, company_domain: str) -> PersonQuery:
     to search for.
     """
     text = text.strip()
+    if len(text) > QUERY_TEXT_MAX:
+        return Unrecognised(text)
     if not text or text.lower() in ("help", "?"):
         return Help()
     if text.lower() in ("status", "disconnect"):
@@ -111,11 +114,23 @@ def parse_person_id(value: object) -> int | None:
 
 def _search(term: str, *, original: str) -> Search | Unrecognised:
     term = " ".join(term.split())
-    exact = _EMAIL.match(term) is not None
-    shortest = 1 if exact else SEARCH_TERM_MIN
-    if not shortest <= len(term) <= SEARCH_TERM_MAX:
+    if len(term) > SEARCH_TERM_MAX:
+        return Unrecognised(original)
+    exact = is_email_address(term)
+    if len(term) < (1 if exact else SEARCH_TERM_MIN):
         return Unrecognised(original)
     return Search(term, exact=exact)
+
+
+def is_email_address(term: str) -> bool:
+    """name@domain.tld: one "@", a dot inside the domain, no spaces or "<", ">" (linear time)."""
+    local, at, domain = term.partition("@")
+    return (
+        bool(local and at)
+        and "@" not in domain
+        and "." in domain[1:-1]
+        and not any(char.isspace() or char in "<>" for char in term)
+    )
 
 
 def _person_id(digits: str) -> int | None:

@@ -7,10 +7,10 @@ once.
 
 from __future__ import annotations
 
+from bot.cards.budget import answer_by, deadline_after
 from bot.cards.cache import AsyncTTLCache
 from bot.domain import SearchResults
 from bot.pipedrive import PipedriveClient
-from bot.pipedrive.pacing import answer_within
 
 # A pick list shows this many persons; one more is asked for to know whether there are more.
 SEARCH_SHOWN = 10
@@ -34,15 +34,18 @@ class PeopleSearch:
     async def search(self, term: str, *, exact: bool) -> SearchResults:
         """Persons whose name, email or phone matches `term` (all of it when `exact`).
 
-        Raises the `PipedriveError`s of the client; `PipedriveUnavailable` when the budget runs
-        out first.
+        Raises the `PipedriveError`s of the client; `BudgetExhausted` when the budget runs out
+        first.
         """
         # Pipedrive's search is not case sensitive, so neither is the cache.
         key = (term.casefold(), exact)
-        async with answer_within(self.budget, "search"):
-            return await self._results.get(key, lambda: self._search(term, exact))
+        deadline = deadline_after(self.budget)
+        async with answer_by(deadline, "search"):
+            return await self._results.get(key, lambda: self._search(term, exact, deadline))
 
-    async def _search(self, term: str, exact: bool) -> SearchResults:
-        hits = await self._client.search_persons(term, exact=exact, limit=SEARCH_SHOWN + 1)
+    async def _search(self, term: str, exact: bool, deadline: float) -> SearchResults:
+        hits = await self._client.search_persons(
+            term, exact=exact, limit=SEARCH_SHOWN + 1, deadline=deadline
+        )
         shown = tuple(hits[:SEARCH_SHOWN])
         return SearchResults(term=term, hits=shown, more=len(hits) > SEARCH_SHOWN)

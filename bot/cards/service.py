@@ -2,8 +2,10 @@
 
 Listeners ask `PeopleService.person_card(id)`; the service reads the person, then the related
 records it does not already carry (owner, organization, picture, next and last activity)
-concurrently. A related read that fails or runs out of time leaves its part of the card empty;
-only the person read itself can fail the card.
+concurrently. Only the person read can fail the card, and it has its own patience
+(`person_read_timeout`): an answer through `response_url` or `chat.unfurl` may take seconds.
+The related reads are best-effort: they get `card_timeout` counted from the person's arrival,
+and one that fails or runs out of time leaves its part of the card empty.
 
 Custom fields are shown by name: the service reads the company's person field definitions
 (cached like the directory), decodes the person's raw values with them, keeps the fields
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
 from bot.cards.batching import BatchLoader
+from bot.cards.budget import answer_by, deadline_after
 from bot.cards.cache import AsyncTTLCache
 from bot.config import PipedriveSettings
 from bot.domain import (
@@ -36,15 +39,11 @@ from bot.domain import (
 )
 from bot.pipedrive import PipedriveClient, PipedriveError
 from bot.pipedrive.custom_fields import decode_custom_fields, is_empty, unknown_keys
-from bot.pipedrive.pacing import answer_within
 
 log = logging.getLogger(__name__)
 
-# Related reads stop this many seconds before the card's deadline, so that the card they leave
-# gaps in still reaches the caller before the caller's own timeout fires.
-RELATED_READS_MARGIN = 0.1
-# Reads that name a card's references stop this much earlier still, so that the custom fields
-# they belong to are ready by the related reads' deadline.
+# Reads that name a card's references stop this many seconds before the related reads'
+# deadline, so that the custom fields they belong to are ready by then.
 REFERENCE_READS_MARGIN = 0.05
 # Users, organizations and persons named per card; any further ones show as "User 12".
 REFERENCE_READS_MAX = 10
@@ -63,7 +62,8 @@ class _Read(Generic[R]):
 
     carried: R | None
     record_id: int | None
-    read: Callable[[int], Awaitable[R]]
+    read: Callable[[int, float], Awaitable[R]]
+    deadline: float
 
     @property
     def needed(self) -> bool:
@@ -71,7 +71,7 @@ class _Read(Generic[R]):
 
     async def fetch(self) -> R:
         assert self.record_id is not None
-        return await self.read(self.record_id)
+        return await self.read(self.record_id, self.deadline)
 
 
 @dataclass(frozen=True)
@@ -96,12 +96,14 @@ class PeopleService:
         self,
         client: PipedriveClient,
         *,
+        person_patience: float = 10.0,
         card_budget: float = 2.5,
         cache: CacheSettings = CacheSettings(),
         card_fields: Sequence[str] = (),
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._client = client
+        self.person_patience = person_patience
         self.card_budget = card_budget
         # Names (any case) or keys of the custom fields a card shows, in order; () shows all.
         self.card_fields = tuple(card_fields)
@@ -128,14 +130,16 @@ class PeopleService:
         self._pictures: AsyncTTLCache[int, Picture] = AsyncTTLCache(
             ttl=cache.picture_ttl, max_entries=cache.max_entries
         )
-        # A burst of cards reads its people and activities in a few list requests.
+        # A burst of cards reads its people, organizations and activities in a few list reads.
         self._person_reads = BatchLoader(client.person, client.persons)
+        self._organization_reads = BatchLoader(client.organization, client.organizations)
         self._activity_reads = BatchLoader(client.activity, client.activities)
 
     @classmethod
     def from_settings(cls, client: PipedriveClient, settings: PipedriveSettings) -> PeopleService:
         return cls(
             client,
+            person_patience=settings.person_read_timeout,
             card_budget=settings.card_timeout,
             cache=CacheSettings.from_settings(settings),
             card_fields=settings.person_card_field_choice,
@@ -145,22 +149,28 @@ class PeopleService:
         """The person with its related records, as fresh as the person cache allows.
 
         Raises `PersonNotFound` and the other `PipedriveError`s when the person cannot be read,
-        `PipedriveUnavailable` when the budget runs out before it is.
+        `BudgetExhausted` when it is not read within `person_patience` seconds.
         """
-        what = f"person {person_id}"
-        async with answer_within(self.card_budget, what, margin=RELATED_READS_MARGIN) as deadline:
-            return await self._cards.get(
-                person_id, lambda: self._assemble(person_id, deadline), fresh=fresh
-            )
+        deadline = deadline_after(self.person_patience)
+        return await self._cards.get(
+            person_id, lambda: self._assemble(person_id, deadline), fresh=fresh
+        )
 
-    async def _assemble(self, person_id: int, deadline: float) -> PersonCard:
-        person = await self._person_reads.load(person_id)
+    async def _assemble(self, person_id: int, person_deadline: float) -> PersonCard:
+        async with answer_by(person_deadline, f"person {person_id}"):
+            person = await self._person_reads.load(person_id, deadline=person_deadline)
+        deadline = deadline_after(self.card_budget)
         embedded = person.embedded
-        owner = _Read(embedded.owner, person.owner_id, self._owner)
-        organization = _Read(embedded.organization, person.org_id, self._organization)
-        picture = _Read(embedded.picture, person.picture_id, lambda _: self._picture(person_id))
-        next_activity = _Read(None, person.next_activity_id, self._activity_reads.load)
-        last_activity = _Read(None, person.last_activity_id, self._activity_reads.load)
+        owner = _Read(embedded.owner, person.owner_id, self._owner, deadline)
+        organization = _Read(embedded.organization, person.org_id, self._organization, deadline)
+        picture = _Read(
+            embedded.picture,
+            person.picture_id,
+            lambda _, until: self._picture(person_id, until),
+            deadline,
+        )
+        next_activity = _Read(None, person.next_activity_id, self._activity, deadline)
+        last_activity = _Read(None, person.last_activity_id, self._activity, deadline)
         parts: dict[str, Callable[[], Awaitable[Any]]] = {
             name: read.fetch
             for name, read in (
@@ -172,7 +182,7 @@ class PeopleService:
             if read.needed
         }
         if person.next_activity_id is not None:
-            parts["activity_types"] = self._activity_type_names
+            parts["activity_types"] = lambda: self._activity_type_names(deadline)
         if any(not is_empty(value) for value in person.custom_fields.values()):
             parts["fields"] = lambda: self._custom_fields(person, deadline)
         if person.last_activity_date is None and last_activity.needed:
@@ -196,35 +206,43 @@ class PeopleService:
             fields=found.get("fields", ()),
         )
 
-    async def _owner(self, user_id: int) -> User:
-        return await self._users.get(user_id, lambda: self._client.user(user_id))
+    async def _owner(self, user_id: int, deadline: float) -> User:
+        return await self._users.get(user_id, lambda: self._client.user(user_id, deadline=deadline))
 
-    async def _organization(self, org_id: int) -> Organization:
-        return await self._organizations.get(org_id, lambda: self._client.organization(org_id))
+    async def _organization(self, org_id: int, deadline: float) -> Organization:
+        return await self._organizations.get(
+            org_id, lambda: self._organization_reads.load(org_id, deadline=deadline)
+        )
 
-    async def _picture(self, person_id: int) -> Picture:
-        return await self._pictures.get(person_id, lambda: self._client.person_picture(person_id))
+    async def _picture(self, person_id: int, deadline: float) -> Picture:
+        return await self._pictures.get(
+            person_id, lambda: self._client.person_picture(person_id, deadline=deadline)
+        )
 
-    async def _activity_type_names(self) -> dict[str, str]:
-        return await self._activity_types.get(_ALL, self._client.activity_types)
+    async def _activity(self, activity_id: int, deadline: float) -> Activity:
+        return await self._activity_reads.load(activity_id, deadline=deadline)
+
+    async def _activity_type_names(self, deadline: float) -> dict[str, str]:
+        return await self._activity_types.get(
+            _ALL, lambda: self._client.activity_types(deadline=deadline)
+        )
 
     # -- custom fields ---------------------------------------------------------------------
 
     async def _custom_fields(self, person: Person, deadline: float) -> tuple[CustomField, ...]:
-        definitions = await self._field_definitions.get(_ALL, self._read_field_definitions)
+        read = functools.partial(self._read_field_definitions, deadline)
+        definitions = await self._field_definitions.get(_ALL, read)
         if unknown_keys(person.custom_fields, definitions) and self._may_reread_definitions():
             log.info("person %s: a custom field is not in the definitions; rereading", person.id)
-            definitions = await self._field_definitions.get(
-                _ALL, self._read_field_definitions, fresh=True
-            )
+            definitions = await self._field_definitions.get(_ALL, read, fresh=True)
         fields = select_fields(
             decode_custom_fields(person.custom_fields, definitions), self.card_fields
         )
         return await self._name_references(fields, deadline - REFERENCE_READS_MARGIN, person.id)
 
-    async def _read_field_definitions(self) -> tuple[FieldDefinition, ...]:
+    async def _read_field_definitions(self, deadline: float) -> tuple[FieldDefinition, ...]:
         self._definitions_read_at = self._clock()
-        return tuple(await self._client.person_fields())
+        return tuple(await self._client.person_fields(deadline=deadline))
 
     def _may_reread_definitions(self) -> bool:
         read_at = self._definitions_read_at
@@ -241,7 +259,8 @@ class PeopleService:
                 continue
             if len(reads) < REFERENCE_READS_MAX:
                 reads.setdefault(
-                    _reference_key(ref), functools.partial(self._record_name, ref.target, ref.id)
+                    _reference_key(ref),
+                    functools.partial(self._record_name, ref.target, ref.id, deadline),
                 )
         if not reads:
             return fields
@@ -249,15 +268,15 @@ class PeopleService:
         return tuple(_with_name(field, names) for field in fields)
 
     async def _record_name(
-        self, target: Literal["user", "organization", "person"], record_id: int
+        self, target: Literal["user", "organization", "person"], record_id: int, deadline: float
     ) -> str | None:
         if target == "user":
-            user = await self._owner(record_id)
+            user = await self._owner(record_id, deadline)
             return user.name or user.email
         if target == "organization":
-            return (await self._organization(record_id)).name
+            return (await self._organization(record_id, deadline)).name
         person = await self._referenced_persons.get(
-            record_id, lambda: self._person_reads.load(record_id)
+            record_id, lambda: self._person_reads.load(record_id, deadline=deadline)
         )
         return person.display_name
 
@@ -266,13 +285,15 @@ def select_fields(fields: Sequence[CustomField], choice: Sequence[str]) -> tuple
     """The fields `choice` names (field names in any case, or keys), in its order; all without."""
     if not choice:
         return tuple(fields)
-    chosen: list[CustomField] = []
-    for wanted in (item.strip().casefold() for item in choice):
-        for field in fields:
-            if wanted in (field.key.casefold(), field.name.strip().casefold()):
-                if field not in chosen:
-                    chosen.append(field)
-    return tuple(chosen)
+    named: dict[str, list[CustomField]] = {}
+    for field in fields:
+        for name in {field.key.casefold(), field.name.strip().casefold()}:
+            named.setdefault(name, []).append(field)
+    chosen: dict[str, CustomField] = {}  # by key, in the order chosen
+    for wanted in choice:
+        for field in named.get(wanted.strip().casefold(), ()):
+            chosen.setdefault(field.key, field)
+    return tuple(chosen.values())
 
 
 def _by_id(record: Callable[..., R], record_id: int | None) -> R | None:

@@ -16,16 +16,15 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from bot.cards.budget import BudgetExhausted, answer_by, deadline_after
 from bot.cards.cache import AsyncTTLCache
 from bot.cards.failures import failure
 from bot.domain import Failure, FailureKind, NewActivity, Person
 from bot.pipedrive import PipedriveClient, PipedriveError, PipedriveMissingScope
-from bot.pipedrive.pacing import answer_within
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +67,7 @@ class Writes:
     async def person(self, person_id: int, *, reference: str) -> Person | Failure:
         """The person a form is about, as this writer sees them (for the form's title)."""
         return await self._run(
-            lambda: self._client.person(person_id),
+            lambda deadline: self._client.person(person_id, deadline=deadline),
             budget=self.form_budget,
             person_id=person_id,
             reference=reference,
@@ -77,8 +76,10 @@ class Writes:
     async def activity_types(self, *, reference: str) -> dict[str, str] | Failure:
         """The types a new activity may have, names by key; read once per `activity_types_ttl`."""
 
-        async def load() -> dict[str, str]:
-            return await self._activity_types.get(_ALL, self._client.activity_type_choices)
+        async def load(deadline: float) -> dict[str, str]:
+            return await self._activity_types.get(
+                _ALL, lambda: self._client.activity_type_choices(deadline=deadline)
+            )
 
         return await self._run(load, budget=self.form_budget, reference=reference)
 
@@ -88,11 +89,11 @@ class Writes:
         """`text` typed in Slack as a note on the person; `author`: the Slack user's name, for
         the attribution line."""
 
-        async def write() -> Written:
-            person = await self._client.person(person_id)
+        async def write(deadline: float) -> Written:
+            person = await self._client.person(person_id, deadline=deadline)
             content = note_html(text, added_by=author if self.attribute else None)
             note_id = await self._client.add_note(
-                person_id=person.id, org_id=person.org_id, content=content
+                person_id=person.id, org_id=person.org_id, content=content, deadline=deadline
             )
             return Written(record_id=note_id, person=person)
 
@@ -104,10 +105,11 @@ class Writes:
         """The activity on its person, linked to the person's organization (whatever
         `activity.org_id` says)."""
 
-        async def write() -> Written:
-            person = await self._client.person(activity.person_id)
+        async def write(deadline: float) -> Written:
+            person = await self._client.person(activity.person_id, deadline=deadline)
             linked = activity.model_copy(update={"org_id": person.org_id})
-            return Written(record_id=await self._client.add_activity(linked), person=person)
+            record_id = await self._client.add_activity(linked, deadline=deadline)
+            return Written(record_id=record_id, person=person)
 
         return await self._run(
             write, budget=self.budget, person_id=activity.person_id, reference=reference
@@ -115,15 +117,21 @@ class Writes:
 
     async def _run(
         self,
-        work: Callable[[], Awaitable[T]],
+        work: Callable[[float], Awaitable[T]],
         *,
         budget: float,
         reference: str,
         person_id: int | None = None,
     ) -> T | Failure:
+        deadline = deadline_after(budget)
         try:
-            async with _within(budget):
-                return await work()
+            async with answer_by(deadline, "write"):
+                return await work(deadline)
+        except BudgetExhausted:
+            log.warning(
+                "request_id=%s person %s: Pipedrive too slow for a form", reference, person_id
+            )
+            return Failure(FailureKind.UNAVAILABLE, person_id=person_id, reference=reference)
         except PipedriveMissingScope as error:
             log.warning("request_id=%s person %s: %s", reference, person_id, error)
             return Failure(FailureKind.MISSING_SCOPE, person_id=person_id, reference=reference)
@@ -141,11 +149,3 @@ def note_html(text: str, *, added_by: str | None) -> str:
     if added_by is not None:
         lines += ["", ATTRIBUTION.format(name=added_by)]
     return "<br>".join(html.escape(line) for line in lines)
-
-
-@asynccontextmanager
-async def _within(seconds: float) -> AsyncIterator[None]:
-    """Reads and the write must be done in `seconds`: waits for a turn under the burst limit,
-    or after a 429, that would take longer are refused instead (`PipedriveRateLimited`)."""
-    async with answer_within(seconds, "write"):
-        yield

@@ -15,6 +15,7 @@ from bot.pipedrive.client import ApiTokenAuth, ApiVersion, CurrentUser, Pipedriv
 from bot.pipedrive.errors import (
     PersonNotFound,
     PipedriveAuthError,
+    PipedriveBadRequest,
     PipedriveError,
     PipedriveForbidden,
     PipedriveMissingScope,
@@ -53,6 +54,7 @@ __all__ = [
     "PersonNotFound",
     "Picture",
     "PipedriveAuthError",
+    "PipedriveBadRequest",
     "PipedriveClient",
     "PipedriveError",
     "PipedriveForbidden",

@@ -210,17 +210,17 @@ def _options(value: Any, labels: Mapping[str, str]) -> tuple[Option, ...]:
         items = value
     else:
         items = [value]
-    options: list[Option] = []
+    options: dict[str, Option] = {}  # by id: a repeated id is shown once, in linear time
     for item in items:
         label = None
         if isinstance(item, dict):
             label = _text(item.get("label"))
             item = item.get("id")
         option_id = _option_id(item)
-        if option_id is None or any(option.id == option_id for option in options):
+        if option_id is None or option_id in options:
             continue
-        options.append(Option(id=option_id, label=label or labels.get(option_id)))
-    return tuple(options)
+        options[option_id] = Option(id=option_id, label=label or labels.get(option_id))
+    return tuple(options.values())
 
 
 def _reference(

@@ -30,17 +30,25 @@ class PipedriveForbidden(PipedriveError):
     """402 or 403: the account is not open, or the token may not read this."""
 
 
-class PipedriveRateLimited(PipedriveError):
-    """429: too many requests; `retry_after` is how many seconds to wait."""
+class PipedriveBadRequest(PipedriveError):
+    """400: Pipedrive refused the request itself (a list read with an id it will not take)."""
 
-    def __init__(self, message: str, retry_after: float, *, daily_budget_spent: bool = False):
+
+class PipedriveRateLimited(PipedriveError):
+    """429, or the burst limit leaves no turn in time: `retry_after` is how many seconds to wait.
+
+    Every 429 is the per-token burst limit: no documented header says that the company's daily
+    token budget is spent (`x-daily-requests-left` counts POST/PUT requests only).
+    """
+
+    def __init__(self, message: str, retry_after: float) -> None:
         super().__init__(message)
         self.retry_after = retry_after
-        self.daily_budget_spent = daily_budget_spent
 
 
 class PipedriveUnavailable(PipedriveError):
-    """5xx, timeouts, connection errors, bodies that are not JSON, or `success: false` on 200.
+    """5xx, timeouts, connection errors, bodies that are not JSON or too large, or
+    `success: false` on 200.
 
     `retryable` is True where asking again may well work (502/503/504, a failed connection).
     """

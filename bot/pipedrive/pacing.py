@@ -1,105 +1,209 @@
-"""Staying under Pipedrive's limits: a per-request deadline and a burst pacer.
+"""Staying under Pipedrive's burst limits, per credential.
 
-Pipedrive allows a number of requests per rolling 2-second window (by plan) and fewer searches.
-The pacer hands out start times so a burst queues in order instead of failing, and holds every
-request back after a 429 until Pipedrive's reset. The deadline (a context variable, so it follows
-the request into the tasks it starts) tells waits and retries how much time the answer has left.
+Pipedrive lets each token start a number of requests in any rolling 2-second window (20 to 120
+for an API token, by plan) and at most 10 searches in it besides; a search counts in both. Every
+answer announces the limit and what is left of it (`x-ratelimit-limit`, `-remaining`, `-reset`),
+and a 429 asks for a wait. The pacer hands out start times so a burst queues instead of failing:
+never more than the lower of our own setting and the announced limit, none while a hold lasts.
+
+Where the start times and holds are kept is one seam, `SlotStore`: this process's memory here;
+a store shared by several processes (Redis) can take its place.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import deque
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
-from contextvars import ContextVar
+import logging
+import math
+from collections import defaultdict, deque
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
 
-from bot.pipedrive.errors import PipedriveRateLimited, PipedriveUnavailable
+from bot.pipedrive.errors import PipedriveRateLimited
+
+log = logging.getLogger(__name__)
 
 BURST_WINDOW_SECONDS = 2.0
-# Searches have their own, tighter limit: 10 per 2 s.
+# Pipedrive's burst limit for an API token on the smallest plans (Essential): 20 per 2 s.
+DEFAULT_BURST_LIMIT = 20
+# Searches have their own, tighter limit on every plan: 10 per 2 s.
 SEARCH_BURST_LIMIT = 10
-
-_deadline: ContextVar[float | None] = ContextVar("pipedrive_deadline", default=None)
-
-
-@asynccontextmanager
-async def answer_within(seconds: float, what: str, *, margin: float = 0.0) -> AsyncIterator[float]:
-    """The block must finish within `seconds`, or `PipedriveUnavailable` says so.
-
-    Requests made in it must be done `margin` seconds earlier, so that what they leave out can
-    still be answered in time; yields that deadline (loop time).
-    """
-    requests_deadline = asyncio.get_running_loop().time() + seconds - margin
-    try:
-        async with asyncio.timeout_at(requests_deadline + margin):
-            with deadline_at(requests_deadline):
-                yield requests_deadline
-    except TimeoutError:
-        raise PipedriveUnavailable(f"{what}: no answer within {seconds:g} s") from None
+# Requests reach Pipedrive a little after they start, some later than others: starts are kept
+# this much further apart than the window, so Pipedrive never counts one too many.
+WINDOW_GUARD_SECONDS = 0.2
+# A wait longer than this is not believed: the window is 2 s, Pipedrive's 429 penalty 10 s.
+MAX_HOLD_SECONDS = 60.0
 
 
-@contextmanager
-def deadline_at(when: float) -> Iterator[None]:
-    """Requests made in this block (and tasks it starts) must finish by loop time `when`."""
-    current = _deadline.get()
-    token = _deadline.set(when if current is None else min(current, when))
-    try:
-        yield
-    finally:
-        _deadline.reset(token)
+@dataclass(frozen=True)
+class Bucket:
+    """At most `limit` starts in any `window` seconds, counted under `key`."""
+
+    key: str
+    limit: int
+    window: float
 
 
-def time_left() -> float | None:
-    """Seconds until the current deadline, or None when there is none (a command-line run)."""
-    when = _deadline.get()
-    return None if when is None else when - asyncio.get_running_loop().time()
+class SlotStore(Protocol):
+    """Where the pacer keeps each bucket's recent and reserved starts, and its holds."""
+
+    async def reserve(self, buckets: Sequence[Bucket], *, now: float, latest: float) -> float:
+        """The earliest start at or after `now`, after every start already handed out and every
+        hold, that keeps each bucket within its limit. It is reserved in each bucket only when
+        it is not after `latest`."""
+        ...
+
+    async def hold(self, key: str, until: float) -> None:
+        """No start in bucket `key` before `until` (loop time)."""
+        ...
+
+
+class LocalSlots:
+    """A `SlotStore` in this process's memory: right while one process holds the token."""
+
+    def __init__(self) -> None:
+        self._starts: defaultdict[str, deque[float]] = defaultdict(deque)
+        self._holds: dict[str, float] = {}
+
+    async def reserve(self, buckets: Sequence[Bucket], *, now: float, latest: float) -> float:
+        start = now
+        for bucket in buckets:
+            starts = self._starts[bucket.key]
+            while starts and starts[0] <= now - bucket.window:
+                starts.popleft()  # out of every window from now on
+            start = max(start, self._holds.get(bucket.key, start))
+            if starts:
+                start = max(start, starts[-1])  # first come, first served
+            if len(starts) >= bucket.limit:
+                start = max(start, starts[-bucket.limit] + bucket.window)
+        if start <= latest:
+            for bucket in buckets:
+                self._starts[bucket.key].append(start)
+        return start
+
+    async def hold(self, key: str, until: float) -> None:
+        self._holds[key] = max(until, self._holds.get(key, until))
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """What an answer's `x-ratelimit-*` headers say about its window."""
+
+    limit: int | None = None
+    remaining: int | None = None
+    reset: float | None = None  # seconds until the window resets
+
+    @classmethod
+    def from_headers(cls, headers: Mapping[str, str]) -> Announcement:
+        return cls(
+            limit=_count(headers.get("x-ratelimit-limit")),
+            remaining=_count(headers.get("x-ratelimit-remaining")),
+            reset=wait_seconds(headers.get("x-ratelimit-reset"), "x-ratelimit-reset"),
+        )
 
 
 class RequestPacer:
-    """Lets at most `limit` requests start in any `window` seconds, first come first served."""
+    """Start times for requests, by credential (whose token they are sent with).
 
-    def __init__(self, limit: int, window: float = BURST_WINDOW_SECONDS) -> None:
+    `wait_turn` before each request; `announce` what each answer's headers say; `hold` after a
+    429. With `queue=False` a request starts at once or not at all: for reads a card can do
+    without, which must not take a turn from the ones it needs.
+    """
+
+    def __init__(
+        self,
+        limit: int = DEFAULT_BURST_LIMIT,
+        *,
+        search_limit: int = SEARCH_BURST_LIMIT,
+        window: float = BURST_WINDOW_SECONDS,
+        guard: float = WINDOW_GUARD_SECONDS,
+        store: SlotStore | None = None,
+    ) -> None:
         self.limit = limit
-        self.window = window
-        self._starts: deque[float] = deque(maxlen=limit)
-        self._paused_until = 0.0
+        self.search_limit = min(limit, search_limit)
+        self.window = window + guard
+        self._store: SlotStore = store or LocalSlots()
+        self._announced: dict[str, int] = {}
 
-    async def wait_turn(self, *, queue: bool = True) -> None:
-        """Wait for this request's start time; raise if that is after the deadline.
-
-        With `queue=False` a request that cannot start at once is refused instead: for reads a
-        card can do without, which must not hold up the ones it needs.
-        """
-        loop = asyncio.get_running_loop()
-        now = loop.time()
-        start = max(now, self._paused_until)
-        if len(self._starts) == self.limit:
-            start = max(start, self._starts[0] + self.window)
-        if start > now and self._starts:
-            # Strictly after the one before, so requests that wait start in the order they came.
-            start = max(start, self._starts[-1] + 1e-6)
+    async def wait_turn(
+        self,
+        credential: str,
+        *,
+        search: bool = False,
+        queue: bool = True,
+        deadline: float | None = None,
+    ) -> None:
+        """Wait for this request's start; `PipedriveRateLimited` if it would be after `deadline`
+        (loop time), or later than now with `queue=False`. A refused request takes no turn."""
+        now = asyncio.get_running_loop().time()
+        if not queue:
+            latest = now
+        elif deadline is None:
+            latest = math.inf
+        else:
+            latest = deadline
+        buckets = [self._bucket(credential, self.limit)]
+        if search:
+            buckets.append(self._bucket(_search_key(credential), self.search_limit))
+        start = await self._store.reserve(buckets, now=now, latest=latest)
         wait = start - now
-        left = time_left()
-        if wait > 0 and not queue:
-            raise PipedriveRateLimited(f"burst limit: skipped, next start in {wait:.1f} s", wait)
-        if wait > 0 and left is not None and wait >= left:
-            raise PipedriveRateLimited(f"burst limit: next start in {wait:.1f} s", wait)
-        self._starts.append(start)
+        if start > latest:
+            skipped = "skipped, " if not queue else ""
+            raise PipedriveRateLimited(f"burst limit: {skipped}next start in {wait:.1f} s", wait)
         if wait > 0:
-            woken = loop.create_future()
-            timer = loop.call_at(start, _wake, woken)
-            try:
-                await woken
-            finally:
-                timer.cancel()
+            await asyncio.sleep(wait)
 
-    def pause(self, seconds: float) -> None:
-        """After a 429: no request starts for `seconds`."""
-        until = asyncio.get_running_loop().time() + seconds
-        self._paused_until = max(self._paused_until, until)
+    async def announce(self, credential: str, said: Announcement, *, search: bool) -> None:
+        """Follow what Pipedrive says of the window: a search's answer speaks of the searches'."""
+        key = _search_key(credential) if search else credential
+        if said.limit is not None and said.limit > 0:
+            self._announced[key] = said.limit
+        if said.remaining == 0 and said.reset:
+            await self._hold_key(key, said.reset)
+
+    async def hold(self, credential: str, seconds: float, *, search: bool = False) -> None:
+        """After a 429: no request (no search, for a search's 429) starts for `seconds`."""
+        await self._hold_key(_search_key(credential) if search else credential, seconds)
+
+    def limit_for(self, credential: str, *, search: bool = False) -> int:
+        """The most requests (or searches) that may start in one window now."""
+        if search:
+            return self._limit(_search_key(credential), self.search_limit)
+        return self._limit(credential, self.limit)
+
+    async def _hold_key(self, key: str, seconds: float) -> None:
+        until = asyncio.get_running_loop().time() + min(seconds, MAX_HOLD_SECONDS)
+        await self._store.hold(key, until)
+
+    def _limit(self, key: str, ours: int) -> int:
+        return min(ours, self._announced.get(key, ours))
+
+    def _bucket(self, key: str, ours: int) -> Bucket:
+        return Bucket(key=key, limit=self._limit(key, ours), window=self.window)
 
 
-def _wake(future: asyncio.Future[None]) -> None:
-    if not future.done():
-        future.set_result(None)
+def wait_seconds(value: str | None, header: str) -> float | None:
+    """A header's wait in seconds; None unless a finite number ≥ 0. More than
+    `MAX_HOLD_SECONDS` is suspect: logged, and cut to it."""
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    if not math.isfinite(seconds) or seconds < 0:
+        return None
+    if seconds > MAX_HOLD_SECONDS:
+        log.warning("%s says %r s; waiting %g s at most", header, value[:32], MAX_HOLD_SECONDS)
+        return MAX_HOLD_SECONDS
+    return seconds
+
+
+def _count(value: str | None) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+
+
+def _search_key(credential: str) -> str:
+    return f"{credential} search"

@@ -156,6 +156,19 @@ class WireContact(WireModel):
     primary: LooseBool = False
 
 
+def _contact_items(value: Any) -> list[Any]:
+    """A contact list as items: a lone address or object is a list of one; an item that is not
+    an object is its value ("a@b.c" as {"value": "a@b.c"}), and one of no use is dropped later."""
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else [value]
+    return [item if isinstance(item, dict) else {"value": item} for item in items]
+
+
+# emails/phones (v2), email/phone (v1): a card can live without them, so they never fail it.
+LooseContacts = Annotated[list[WireContact], BeforeValidator(_contact_items)]
+
+
 def contacts(items: Iterable[WireContact] | None) -> tuple[Contact, ...]:
     """Contacts without the blank placeholders Pipedrive sends for "none" ([{"value": ""}])."""
     return tuple(

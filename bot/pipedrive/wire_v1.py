@@ -14,13 +14,13 @@ from bot.pipedrive.wire import (
     CUSTOM_FIELD_KEY,
     CUSTOM_FIELD_PART_KEY,
     LooseBool,
+    LooseContacts,
     LooseDate,
     LooseDateTime,
     LooseInt,
     LooseIntList,
     LooseObject,
     LooseStr,
-    WireContact,
     WireCounts,
     WireModel,
     contacts,
@@ -45,7 +45,7 @@ class _EmbeddedOrg(WireModel):
 
 class _EmbeddedPicture(WireModel):
     value: LooseInt = None
-    pictures: dict[str, Any] | None = None
+    pictures: LooseObject = Field(default_factory=dict)
 
 
 def _embedded(value: Any) -> Any:
@@ -64,8 +64,8 @@ class V1Person(WireCounts):
     org_id: LooseInt = None
     picture: _EmbeddedPicture | None = None
     picture_id: LooseInt = None
-    email: list[WireContact] | None = None
-    phone: list[WireContact] | None = None
+    email: LooseContacts = Field(default_factory=list)
+    phone: LooseContacts = Field(default_factory=list)
     next_activity_id: LooseInt = None
     last_activity_id: LooseInt = None
     last_activity_date: LooseDate = None

@@ -12,12 +12,12 @@ from pydantic import BeforeValidator, Field
 from bot.domain import FieldDefinition, Organization, Person, Picture
 from bot.pipedrive.wire import (
     LooseBool,
+    LooseContacts,
     LooseDateTime,
     LooseInt,
     LooseIntList,
     LooseObject,
     LooseStr,
-    WireContact,
     WireCounts,
     WireModel,
     contacts,
@@ -54,8 +54,8 @@ class V2Person(WireCounts):
     owner_id: LooseInt = None
     org_id: LooseInt = None
     picture_id: LooseInt = None
-    emails: list[WireContact] | None = None
-    phones: list[WireContact] | None = None
+    emails: LooseContacts = Field(default_factory=list)
+    phones: LooseContacts = Field(default_factory=list)
     next_activity_id: LooseInt = None
     last_activity_id: LooseInt = None
     label_ids: LooseIntList = Field(default_factory=list)
@@ -95,7 +95,7 @@ class V2Person(WireCounts):
 class V2Organization(WireModel):
     id: int
     name: LooseStr = None
-    address: _Address | None = None
+    address: Annotated[_Address | None, BeforeValidator(object_or_none)] = None
 
     def to_domain(self) -> Organization:
         return Organization(
@@ -105,7 +105,7 @@ class V2Organization(WireModel):
 
 class V2Picture(WireModel):
     id: LooseInt = None
-    pictures: dict[str, Any] | None = None
+    pictures: LooseObject = Field(default_factory=dict)
 
     def to_domain(self) -> Picture:
         return Picture(id=self.id, urls=picture_urls(self.pictures))

@@ -53,7 +53,7 @@ class PersonCardApp:
 
     bolt: AsyncApp
     deps: Dependencies
-    pipedrive: PipedriveClient
+    pipedrive: PipedriveClient | None = None
     oauth: PipedriveOAuth | None = None
     engine: AsyncEngine | None = None
     transport: httpx.AsyncBaseTransport | None = None  # users' requests, in oauth mode
@@ -61,7 +61,8 @@ class PersonCardApp:
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
     async def aclose(self) -> None:
-        await self.pipedrive.aclose()
+        if self.pipedrive is not None:
+            await self.pipedrive.aclose()
         if self.transport is not None:
             await self.transport.aclose()
         if self.oauth is not None:
@@ -85,8 +86,7 @@ async def build_app(settings: Settings) -> PersonCardApp:
         settings.redis_url.get_secret_value() if settings.redis_url else None,
         verify_certificate=settings.redis_verify_certificate,
     )
-    # One pool of connections to Pipedrive for the process, whoever's credentials a request uses.
-    pipedrive = PipedriveClient.from_settings(settings)
+    pipedrive: PipedriveClient | None = None  # the one shared-token client (api_token mode)
     connections: Connections | None = None
     oauth: PipedriveOAuth | None = None
     engine: AsyncEngine | None = None
@@ -100,6 +100,7 @@ async def build_app(settings: Settings) -> PersonCardApp:
             connections, lambda c: _user_reader(settings, c, connections, transport)
         )
     else:
+        pipedrive = PipedriveClient.from_settings(settings)
         readers = SharedReader(_reader(settings, pipedrive, attribute=True))
     deps = Dependencies(
         lookup=Lookup(readers),
@@ -185,6 +186,8 @@ def _user_reader(
     client = PipedriveClient(
         origin=connection.api_domain,
         auth=UserAuth(access),
+        # The user's own burst window, as Pipedrive counts it per token.
+        credential=f"oauth:{connection.slack_team_id}:{connection.slack_user_id}",
         api_version=settings.pipedrive_api_version,
         burst_limit=settings.pipedrive_burst_limit,
         transport=transport,

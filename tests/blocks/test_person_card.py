@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 
@@ -7,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from blocks import person_card, person_card_text, person_url
+from blocks.text import BIDI_CONTROLS
 from bot.domain import (
     Activity,
     Contact,
@@ -28,6 +30,7 @@ HOSTILE = [
     "<@U123>",
     "*bold* _it_ ~st~ `code`",
     "&amp; &lt;",
+    "Will \u202emoc.live@nhoj\u202e Smith \u2067x\u2069",  # bidi controls: a spoofed address
 ]
 HOSTILE_TEXT = " ".join(HOSTILE)
 # Before the seed person's next activity (29 Nov 2019), so that it is not overdue.
@@ -244,6 +247,27 @@ def test_hostile_text_in_every_string_field_stays_text() -> None:
     assert "accessory" not in blocks[1]
 
 
+def test_a_right_to_left_override_cannot_spoof_the_card() -> None:
+    spoof = "Will \u202emoc.live@nhoj\u202e Smith"
+    contact = Contact(value=f"{spoof}@x.io", label=spoof, primary=True)
+    person = card_of(
+        id=7,
+        name=spoof,
+        emails=(contact,),
+        phones=(Contact(value="+372 \u202e555", label=spoof),),
+        organization=Organization(id=4, name=spoof),
+        custom_fields={"a" * 40: spoof},
+    )
+    blocks = card(person)
+    assert header(blocks) == "Will moc.live@nhoj Smith"
+    assert not BIDI_CONTROLS & set(all_strings(blocks))
+    assert not BIDI_CONTROLS & set(person_card_text(person))
+
+
+def all_strings(blocks: list[dict[str, Any]]) -> str:
+    return json.dumps(blocks, ensure_ascii=False)
+
+
 def test_an_all_day_activity_shows_its_date_unshifted() -> None:
     activity = Activity(id=5, subject="Conference", due_date=date(2019, 11, 29))
     blocks = card(card_of(id=7, next_activity=activity))
@@ -343,3 +367,4 @@ def test_any_person_gives_a_valid_card_with_nothing_injected(person: Person) -> 
     blocks = card(person)
     assert blocks[0]["type"] == "header"
     assert any(block["type"] == "actions" for block in blocks)
+    assert not BIDI_CONTROLS & set(all_strings(blocks))

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from blocks.text import (
+    BIDI_CONTROLS,
     ELLIPSIS,
     cap_lines,
     clip,
@@ -24,6 +25,11 @@ from blocks.text import (
 FAST = settings(max_examples=200, deadline=None)
 # Text heavy in the characters that matter to mrkdwn.
 markup = st.text(alphabet=st.sampled_from("&<>;amplgt|!@*_~ \nxé😀"), max_size=80) | st.text()
+# Text with the bidirectional controls among ordinary and right-to-left letters.
+bidi = st.text(
+    alphabet=st.sampled_from([*BIDI_CONTROLS, "a", "@", ".", " ", "1", "+", "ש", "ع", "&", "<"]),
+    max_size=40,
+)
 HOSTILE = ["<!channel>", "<https://evil.example|click>", "&<>", "<@U123>", "a|b>c", "x y@z"]
 
 ENTITY_AT = re.compile(r"&(?:amp|lt|gt);")
@@ -38,12 +44,34 @@ def test_escape_replaces_the_three_control_characters() -> None:
 
 
 @FAST
-@given(markup)
+@given(markup | bidi)
 def test_escape_leaves_no_control_character_and_round_trips(text: str) -> None:
     escaped = escape(text)
     assert "<" not in escaped and ">" not in escaped
     assert _only_entities(escaped)
-    assert unescape(escaped) == text
+    assert not BIDI_CONTROLS & set(escaped)
+    assert unescape(escaped) == "".join(char for char in text if char not in BIDI_CONTROLS)
+
+
+def test_escape_drops_every_bidirectional_control() -> None:
+    spoof = "Will \u202emoc.live@nhoj\u202e Smith"
+    assert escape(spoof) == "Will moc.live@nhoj Smith"
+    controls = "".join(chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+    assert escape(f"a{controls}\u200e\u200f\u061cb") == "ab"
+    assert escape("שלום עולם") == "שלום עולם"  # right-to-left text itself stays
+
+
+@FAST
+@given(bidi, st.integers(min_value=1, max_value=60))
+def test_no_text_from_data_carries_a_bidirectional_control(text: str, limit: int) -> None:
+    for shown in (
+        mrkdwn(text, limit),
+        url_link("https://acme.pipedrive.com/person/1", text),
+        tel(text) or "",
+        mailto(text) or "",
+        slack_date(datetime(2026, 1, 1, tzinfo=UTC), "{date_short}", text),
+    ):
+        assert not BIDI_CONTROLS & set(shown)
 
 
 def test_clip_keeps_short_text_and_cuts_long_text_with_an_ellipsis() -> None:

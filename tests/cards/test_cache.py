@@ -203,28 +203,40 @@ async def test_waiter_giving_up_does_not_cancel_the_shared_load(give_up: str) ->
     assert await values.get("k", load) == "k#1"  # the load finished and was stored
 
 
-async def test_load_finishes_and_is_stored_when_every_waiter_gave_up() -> None:
+async def test_a_load_every_waiter_gave_up_on_is_not_joined_by_the_next_caller() -> None:
+    values = cache()
+    hanging = Loader("old", gate=asyncio.Event())  # a load stuck on a body that never ends
+    waiter = asyncio.create_task(values.get("k", hanging))
+    await hanging.started.wait()
+    waiter.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiter
+
+    # The next caller starts a load of its own rather than wait on the abandoned one.
+    fresh = Loader()
+    async with asyncio.timeout(5):  # joined, it would wait for ever
+        assert await values.get("k", fresh) == "k#1"
+    assert (hanging.calls, fresh.calls) == (1, 1)
+    # The abandoned load ends after all: it does not replace the newer value.
+    assert hanging.gate is not None
+    hanging.gate.set()
+    await until(lambda: not asyncio.all_tasks() - {asyncio.current_task()})
+    assert await values.get("k", fresh) == "k#1"
+
+
+async def test_an_abandoned_load_still_fills_the_cache() -> None:
     values = cache()
     gate = asyncio.Event()
-    finished = asyncio.Event()
-    load = Loader(gate=gate)
-
-    async def load_and_signal() -> str:
-        try:
-            return await load()
-        finally:
-            finished.set()
-
-    waiter = asyncio.create_task(values.get("k", load_and_signal))
+    load = Loader(gate=gate)  # a slow read whose card went without it
+    waiter = asyncio.create_task(values.get("k", load))
     await load.started.wait()
     waiter.cancel()
     with pytest.raises(asyncio.CancelledError):
         await waiter
     gate.set()
-    await finished.wait()
     await until(lambda: len(values) == 1)
 
-    assert await values.get("k", load_and_signal) == "k#1"
+    assert await values.get("k", load) == "k#1"  # the next card finds it read
     assert load.calls == 1
 
 

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from bot.cards import query
 from bot.cards.query import (
     MAX_PERSON_ID,
+    QUERY_TEXT_MAX,
     SEARCH_TERM_MAX,
     SEARCH_TERM_MIN,
     Help,
     PersonId,
     Search,
     Unrecognised,
+    is_email_address,
     parse_person_id,
     parse_person_link,
     parse_person_query,
@@ -193,3 +199,62 @@ def test_text_that_is_no_id_link_or_token_is_searched_for_as_typed(text: str) ->
 @given(st.text())
 def test_no_link_from_another_host_is_ever_ours(path: str) -> None:
     assert parse_person_link(f"https://acme.example.com/{path}", "acme") is None
+
+
+# -- cost: no pattern sees more than it must -------------------------------------------------
+
+
+class Watched:
+    """A compiled pattern that remembers the length of the longest text it was given."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self.longest = 0
+
+    def __getattr__(self, name: str) -> Callable[..., object]:
+        method = getattr(self.pattern, name)
+
+        def call(text: str, *args: object) -> object:
+            self.longest = max(self.longest, len(text))
+            return method(text, *args)
+
+        return call
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a@" + "." * 40_000 + "@",  # froze the app for 6 s: the email pattern backtracked
+        "1" * 40_000 + "x",
+        "<" + "a" * 40_000,
+        "https://acme.pipedrive.com/person/1?" + "a=b&" * 10_000,
+    ],
+    ids=["dots", "digits", "slack-link", "long-link"],
+)
+def test_overlong_text_is_refused_before_any_pattern_reads_it(
+    monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    watched = {
+        name: Watched(value) for name, value in vars(query).items() if isinstance(value, re.Pattern)
+    }
+    for name, pattern in watched.items():
+        monkeypatch.setattr(query, name, pattern)
+
+    assert parse_person_query(text, "acme") == Unrecognised(text)
+    assert all(pattern.longest <= QUERY_TEXT_MAX for pattern in watched.values())
+
+
+# The pattern `is_email_address` replaced (it backtracked quadratically): the same answers.
+OLD_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.sampled_from("a.@ <>\t\nb"), max_size=12) | st.emails())
+def test_an_email_address_is_told_as_the_old_pattern_told_it(term: str) -> None:
+    assert is_email_address(term) == (OLD_EMAIL.match(term) is not None)
+
+
+def test_the_longest_search_term_is_still_searched() -> None:
+    term = "a@b.c" + "d" * (SEARCH_TERM_MAX - 5)
+    assert parse_person_query(term, "acme") == Search(term, exact=True)
+    assert parse_person_query(term + "d", "acme") == Unrecognised(term + "d")

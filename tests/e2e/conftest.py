@@ -59,4 +59,5 @@ def well_behaved(standins: StandIns) -> Iterator[None]:
     """Each test starts with a Pipedrive that behaves and a Slack as installed from the manifest."""
     yield
     standins.pipedrive.behave()
+    standins.pipedrive.enforce_burst_limit(None)
     standins.slack.behave()

@@ -143,8 +143,8 @@ def test_a_hostile_term_is_only_ever_a_query_parameter(
     ("status", "headers", "expected"),
     [
         (429, {"Retry-After": "0"}, "try again in 1 s"),
-        # x-daily-requests-left is the old POST/PUT counter, not the token budget: still "busy".
-        (429, {"Retry-After": "1", "x-daily-requests-left": "0"}, "try again in 1 s"),
+        # x-daily-requests-left counts POST/PUT requests: this 429 is the burst limit's.
+        (429, {"Retry-After": "0", "x-daily-requests-left": "0"}, "try again in 1 s"),
         (500, {}, "unavailable"),
         (401, {}, "PIPEDRIVE_API_TOKEN"),
     ],
@@ -183,10 +183,19 @@ def test_what_cannot_be_searched_gets_usage_and_no_pipedrive_call(
 
 def test_a_slow_search_does_not_delay_the_ack(slack: SlackSender, standins: StandIns) -> None:
     standins.pipedrive.misbehave(SEARCH, delay=5.0)
+    asked = standins.pipedrive.count(SEARCH)
     ack = slack.command("Slow Search", "slow-search")
     assert ack.status_code == 200
-    wait_for(lambda: standins.pipedrive.count(SEARCH) and True, what="the search request")
+    wait_for(lambda: standins.pipedrive.count(SEARCH) > asked, what="the search request")
     assert standins.pipedrive.answered_count(SEARCH) < standins.pipedrive.count(SEARCH)
-    (answer,) = slack.answers("slow-search", timeout=15)
+    slack.answers("slow-search", timeout=15)
+
+
+def test_a_search_slower_than_its_budget_is_answered_too_slow(
+    slack: SlackSender, standins: StandIns
+) -> None:
+    standins.pipedrive.misbehave(SEARCH, delay=5.0)
+    slack.command("Slower Search", "slower-search")
+    (answer,) = slack.answers("slower-search", timeout=15)
     said = all_text(answer["blocks"]).lower()
     assert "slow" in said or "unavailable" in said

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import traceback
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -16,6 +17,7 @@ from bot.pipedrive import (
     ApiVersion,
     PersonNotFound,
     PipedriveAuthError,
+    PipedriveBadRequest,
     PipedriveClient,
     PipedriveError,
     PipedriveForbidden,
@@ -25,9 +27,11 @@ from bot.pipedrive import (
 )
 from bot.pipedrive.client import (
     DEFAULT_RETRY_AFTER,
+    RECORD_BODY_MAX,
     ApiTokenAuth,
     retry_after_seconds,
 )
+from bot.pipedrive.pacing import MAX_HOLD_SECONDS
 from devkit import PipedriveStandIn
 
 from .clients import TOKEN, client_for
@@ -335,17 +339,17 @@ async def test_missing_related_record_is_plain_not_found(
     assert type(raised.value) is PipedriveNotFound
 
 
-async def test_bad_request_is_the_base_error(
+async def test_a_400_is_a_bad_request_not_a_bug_of_ours(
     api: respx.MockRouter, client: PipedriveClient
 ) -> None:
     api.get("/api/v2/persons/1").mock(
         return_value=httpx.Response(400, json={"success": False, "error": "Validation failed"})
     )
 
-    with pytest.raises(PipedriveError) as raised:
+    with pytest.raises(PipedriveBadRequest) as raised:
         await client.person(1)
 
-    assert type(raised.value) is PipedriveError
+    assert "HTTP 400" in str(raised.value)
 
 
 async def test_current_user_with_bad_token_is_auth_error(
@@ -372,6 +376,7 @@ async def test_current_user_with_bad_token_is_auth_error(
         ({"Retry-After": "-5"}, DEFAULT_RETRY_AFTER),
         ({"Retry-After": "nan"}, DEFAULT_RETRY_AFTER),
         ({"x-ratelimit-reset": "inf"}, DEFAULT_RETRY_AFTER),
+        ({"Retry-After": "1e12"}, MAX_HOLD_SECONDS),
         ({}, DEFAULT_RETRY_AFTER),
     ],
 )
@@ -388,7 +393,6 @@ async def test_rate_limited_says_when_to_come_back(
         await client.person(1)
 
     assert raised.value.retry_after == retry_after
-    assert raised.value.daily_budget_spent is False
 
 
 def test_retry_after_zero_is_honoured() -> None:
@@ -397,25 +401,17 @@ def test_retry_after_zero_is_honoured() -> None:
 
 
 @pytest.mark.parametrize(
-    ("headers", "body", "daily"),
+    ("headers", "body"),
     [
-        ({"x-daily-requests-left": "0"}, {"success": False, "error": "Too many requests"}, True),
-        ({"x-daily-requests-left": " 0 "}, None, True),
-        ({"x-daily-requests-left": "12"}, {"success": False, "error": "Too many requests"}, False),
-        ({}, {"success": False, "error": "Daily token budget exceeded"}, True),
-        ({}, {"success": False, "error": "Request limit reached"}, False),
-        ({}, {"success": False, "error": {"message": "daily"}}, False),
-        ({}, ["daily"], False),
-        ({}, None, False),
+        ({"x-daily-requests-left": "0", "Retry-After": "1"}, {"success": False}),
+        ({"x-daily-requests-left": " 0 "}, None),
+        ({}, {"success": False, "error": "Daily token budget exceeded"}),
     ],
 )
-async def test_rate_limited_tells_daily_budget_from_burst(
-    api: respx.MockRouter,
-    client: PipedriveClient,
-    headers: dict[str, str],
-    body: Any,
-    daily: bool,
+async def test_every_429_is_the_burst_limit_saying_when_to_come_back(
+    api: respx.MockRouter, client: PipedriveClient, headers: dict[str, str], body: Any
 ) -> None:
+    # No documented header or body tells a spent daily budget from a burst: only when to retry.
     response = (
         httpx.Response(429, headers=headers, json=body)
         if body is not None
@@ -426,7 +422,7 @@ async def test_rate_limited_tells_daily_budget_from_burst(
     with pytest.raises(PipedriveRateLimited) as raised:
         await client.person(1)
 
-    assert raised.value.daily_budget_spent is daily
+    assert raised.value.retry_after == float(headers.get("Retry-After", DEFAULT_RETRY_AFTER))
 
 
 # -- odd bodies on 200 -----------------------------------------------------------------------
@@ -645,3 +641,88 @@ async def test_v1_has_no_list_endpoint_so_each_person_is_read_alone(
     found = await v1_client.persons([1, 2])
 
     assert list(found) == [1]  # the missing one is left out, as the list endpoint does
+
+
+# -- hostile bodies over a real socket -------------------------------------------------------
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[PipedriveStandIn]:
+    server = PipedriveStandIn(token=TOKEN)
+    await server.start()
+    yield server
+    await server.stop()
+
+
+async def test_a_body_that_never_ends_is_cut_at_the_requests_total_time(
+    standin: PipedriveStandIn,
+) -> None:
+    # One byte every 0.05 s: httpx's read timeout (per chunk) never fires.
+    standin.misbehave("/api/v2/persons/1", trickle=0.05)
+    async with client_for("v2", origin=standin.url, request_timeout=0.5) as pipedrive:
+        with pytest.raises(PipedriveUnavailable) as raised:
+            await pipedrive.person(1)
+
+    assert "no whole answer within 0.5 s" in str(raised.value)
+
+
+@pytest.mark.parametrize("gzip", [False, True], ids=["plain", "gzip-bomb"])
+async def test_a_body_past_the_cap_is_unavailable(standin: PipedriveStandIn, gzip: bool) -> None:
+    # 64 MiB: as JSON, or gzipped into about 64 KiB.
+    standin.misbehave("/api/v2/persons/1", size=64 * 1024 * 1024, gzip=gzip)
+    async with client_for("v2", origin=standin.url) as pipedrive:
+        with pytest.raises(PipedriveUnavailable) as raised:
+            await pipedrive.person(1)
+
+    assert f"answer larger than {RECORD_BODY_MAX} bytes" in str(raised.value)
+
+
+async def test_a_gzip_answer_within_the_cap_is_read(standin: PipedriveStandIn) -> None:
+    standin.misbehave("/api/v2/persons/1", size=RECORD_BODY_MAX, gzip=True)
+    async with client_for("v2", origin=standin.url) as pipedrive:
+        person = await pipedrive.person(1)
+
+    assert person.name == "Padded"
+    assert standin.requests[-1].headers["Accept-Encoding"] == "gzip"
+
+
+@pytest.mark.parametrize(
+    "response",
+    [
+        httpx.Response(200, headers={"Content-Encoding": "br"}, content=b"\x1b\x00"),
+        httpx.Response(200, headers={"Content-Length": str(RECORD_BODY_MAX + 1)}, content=b"{}"),
+    ],
+    ids=["unasked-encoding", "declared-too-large"],
+)
+async def test_a_body_we_cannot_read_safely_is_unavailable(
+    api: respx.MockRouter, client: PipedriveClient, response: httpx.Response
+) -> None:
+    api.get("/api/v2/persons/1").mock(return_value=response)
+
+    with pytest.raises(PipedriveUnavailable):
+        await client.person(1)
+
+
+async def test_trickling_reads_leave_a_connection_for_new_work(
+    standin: PipedriveStandIn,
+) -> None:
+    standin.misbehave("/api/v2/activities/*", trickle=0.5)
+    # The pool as deployed for a plan of 100 requests per 2 s, so all sixty start at once.
+    async with client_for("v2", origin=standin.url, burst_limit=100) as pipedrive:
+        trickling = [asyncio.ensure_future(pipedrive.activity(n)) for n in range(1, 61)]
+        try:
+            await until(lambda: standin.count("/api/v2/activities/") == 60)
+            organization = await pipedrive.organization(1234)
+        finally:
+            for read in trickling:
+                read.cancel()
+            await asyncio.gather(*trickling, return_exceptions=True)
+
+    assert organization.name == "Org Name"
+
+
+async def until(condition: Callable[[], bool], *, timeout: float = 10.0) -> None:
+    """Poll `condition` until it holds; fail after `timeout` seconds."""
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.01)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from datetime import date, time
 from decimal import Decimal
 from typing import Any
@@ -30,7 +31,9 @@ from bot.domain import (
 from bot.pipedrive import PipedriveClient
 from bot.pipedrive.client import FIELDS_PAGE_LIMIT
 from bot.pipedrive.custom_fields import decode_custom_fields, decode_value, unknown_keys
+from bot.pipedrive.wire import option_labels
 from bot.pipedrive.wire_v1 import V1Person
+from tests.complexity import growth
 
 from .examples import read_fixture
 
@@ -462,3 +465,48 @@ def test_junk_values_never_crash(
         assert fields == ()
     else:
         assert fields == (CustomField(key=KEY, name=field.name, type=kind, value=decoded),)
+
+
+# -- cost: linear in the input ---------------------------------------------------------------
+
+
+def many_options(count: int) -> Callable[[], object]:
+    """A set field with `count` options, every one chosen (twice, as a repeat would be)."""
+    options = {str(n): f"Option {n}" for n in range(count)}
+    chosen = [{"id": n, "label": f"Option {n}"} for n in range(count)] * 2
+    field = definition("set", options=options)
+    return lambda: decode_value(field, {KEY: chosen})
+
+
+def many_v1_options(count: int) -> Callable[[], object]:
+    field = definition("set")
+    return lambda: decode_value(field, {KEY: ",".join(map(str, range(count)))})
+
+
+def many_option_definitions(count: int) -> Callable[[], object]:
+    options = [{"id": n, "label": f"Option {n}"} for n in range(count)]
+    return lambda: option_labels(options)
+
+
+def many_unknown_keys(count: int) -> Callable[[], object]:
+    definitions = [definition("varchar", key=f"{n:040x}") for n in range(count)]
+    raw = {f"{n:040x}": "x" for n in range(count, 2 * count)}
+    return lambda: unknown_keys(raw, definitions)
+
+
+@pytest.mark.parametrize(
+    "work",
+    [many_options, many_v1_options, many_option_definitions, many_unknown_keys],
+    ids=["options", "v1-options", "option-labels", "unknown-keys"],
+)
+def test_decoding_costs_linear_time_in_its_input(
+    work: Callable[[int], Callable[[], object]],
+) -> None:
+    # 15,000 options once froze the event loop for seconds: a quadratic loop grows 4x here.
+    assert growth(work, 2000) < 2.5
+
+
+def test_fifteen_thousand_options_decode_each_once() -> None:
+    value = many_options(15_000)()
+    assert isinstance(value, OptionsValue)
+    assert len(value.options) == 15_000

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from pydantic import ValidationError
 
 from bot.domain import Embedded
 from bot.pipedrive import (
@@ -424,40 +423,78 @@ def test_picture_urls_never_raises(pictures: dict[str, Any]) -> None:
 
 
 V2_PERSON_KEYS = [name for name in V2Person.model_fields if name != "id"]
+V1_PERSON_KEYS = [name for name in V1Person.model_fields if name != "id"]
+# v1 embeds related records as objects under the *_id keys; junk inside them is junk too.
+V1_EMBEDDING = st.dictionaries(st.sampled_from(["value", "name", "email", "pictures"]), ANYTHING)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(junk=st.dictionaries(st.sampled_from(V2_PERSON_KEYS), ANYTHING))
 @example(junk={"owner_id": "²"})
 @example(junk={"add_time": "0001-01-01T00:00:00+01:00"})
 @example(junk={"emails": [{"value": "a@b.c", "label": 7, "primary": None}]})
-def test_v2_person_with_junk_validates_or_says_why(junk: dict[str, Any]) -> None:
-    try:
-        parsed = V2Person.model_validate({"id": 1, **junk})
-    except ValidationError:
-        return
-    person = parsed.to_domain()  # what validates must also map
+@example(junk={"emails": "a@b.c", "phones": ["555 1234"]})
+@example(junk={"emails": {"value": "a@b.c"}, "phones": [7, None, [], True]})
+def test_a_v2_person_with_junk_beside_its_id_always_maps(junk: dict[str, Any]) -> None:
+    # A field the card can live without never fails the whole person.
+    person = V2Person.model_validate({"id": 1, **junk}).to_domain()
     assert person.id == 1
 
 
-@settings(max_examples=200, deadline=None)
-@given(junk=st.dictionaries(st.sampled_from(list(V1Person.model_fields)), ANYTHING))
-def test_v1_person_with_junk_validates_or_says_why(junk: dict[str, Any]) -> None:
-    junk.pop("id", None)
-    try:
-        parsed = V1Person.model_validate({"id": 1, **junk})
-    except ValidationError:
-        return
-    assert parsed.to_domain().id == 1
+@settings(max_examples=300, deadline=None)
+@given(
+    junk=st.dictionaries(st.sampled_from(V1_PERSON_KEYS), ANYTHING),
+    embedded=st.dictionaries(st.sampled_from(["owner_id", "org_id", "picture_id"]), V1_EMBEDDING),
+)
+@example(junk={"email": "a@b.c", "phone": ["555 1234"]}, embedded={})
+@example(junk={}, embedded={"picture_id": {"value": 4, "pictures": ["128"]}})
+def test_a_v1_person_with_junk_beside_its_id_always_maps(
+    junk: dict[str, Any], embedded: dict[str, Any]
+) -> None:
+    person = V1Person.model_validate({"id": 1, **junk, **embedded}).to_domain()
+    assert person.id == 1
 
 
 @settings(max_examples=200, deadline=None)
 @given(junk=st.dictionaries(st.sampled_from(list(WireActivity.model_fields)), ANYTHING))
 @example(junk={"duration": "01:²"})
-def test_activity_with_junk_validates_or_says_why(junk: dict[str, Any]) -> None:
+def test_an_activity_with_junk_beside_its_id_always_maps(junk: dict[str, Any]) -> None:
     junk.pop("id", None)
-    try:
-        parsed = WireActivity.model_validate({"id": 1, **junk})
-    except ValidationError:
-        return
-    assert parsed.to_domain().id == 1
+    assert WireActivity.model_validate({"id": 1, **junk}).to_domain().id == 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(junk=st.dictionaries(st.sampled_from(["name", "address"]), ANYTHING))
+@example(junk={"address": "Mustamäe tee 3a"})
+def test_an_organization_with_junk_beside_its_id_always_maps(junk: dict[str, Any]) -> None:
+    assert V2Organization.model_validate({"id": 1, **junk}).to_domain().id == 1
+
+
+@pytest.mark.parametrize(
+    ("emails", "phones", "expected_emails", "expected_phones"),
+    [
+        ("will@acme.com", None, ("will@acme.com",), ()),
+        (None, ["+372 555 1234", "555 4321"], (), ("+372 555 1234", "555 4321")),
+        ({"value": "will@acme.com", "primary": True}, None, ("will@acme.com",), ()),
+        ([{"value": "will@acme.com"}, 7, None, ["x"], True], [], ("will@acme.com", "7"), ()),
+        (12, {"label": "work"}, ("12",), ()),
+    ],
+    ids=["email-string", "phone-strings", "email-object", "items-of-any-type", "odd-scalars"],
+)
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_a_mistyped_contact_list_keeps_what_it_can_and_the_person(
+    version: str,
+    emails: Any,
+    phones: Any,
+    expected_emails: tuple[str, ...],
+    expected_phones: tuple[str, ...],
+) -> None:
+    if version == "v1":
+        raw = data("person-1.json") | {"email": emails, "phone": phones}
+        person = V1Person.model_validate(raw).to_domain()
+    else:
+        raw = data("v2_GET_persons_id_200.json") | {"emails": emails, "phones": phones}
+        person = V2Person.model_validate(raw).to_domain()
+
+    assert tuple(contact.value for contact in person.emails) == expected_emails
+    assert tuple(contact.value for contact in person.phones) == expected_phones

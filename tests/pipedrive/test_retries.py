@@ -12,7 +12,7 @@ from pydantic import SecretStr
 
 from bot.pipedrive import PipedriveClient, PipedriveRateLimited, PipedriveUnavailable
 from bot.pipedrive.client import RetryPolicy
-from bot.pipedrive.pacing import RequestPacer, deadline_at, time_left
+from bot.pipedrive.pacing import MAX_HOLD_SECONDS, RequestPacer
 
 from .clients import ORIGIN
 from .examples import read_fixture
@@ -83,26 +83,29 @@ async def test_a_429_is_waited_out_then_retried(
     assert route.call_count == 2
 
 
+def within(seconds: float) -> float:
+    """A deadline `seconds` from now."""
+    return asyncio.get_running_loop().time() + seconds
+
+
 async def test_a_429_longer_than_the_answer_can_wait_is_reported_at_once(
     api: respx.MockRouter, client: PipedriveClient
 ) -> None:
     route = api.get(PATH).mock(side_effect=[status(429, **{"Retry-After": "7"}), user_ok()])
-    with deadline_at(asyncio.get_running_loop().time() + 1.0):
-        with pytest.raises(PipedriveRateLimited) as raised:
-            await client.user(123)
+    with pytest.raises(PipedriveRateLimited) as raised:
+        await client.user(123, deadline=within(1.0))
     assert raised.value.retry_after == 7
     assert route.call_count == 1
 
 
-async def test_a_spent_daily_budget_is_not_retried(
+async def test_x_daily_requests_left_0_is_a_burst_429_waited_out(
     api: respx.MockRouter, client: PipedriveClient
 ) -> None:
-    spent = status(429, **{"Retry-After": "0.01", "x-daily-requests-left": "0"})
-    route = api.get(PATH).mock(side_effect=[spent, user_ok()])
-    with pytest.raises(PipedriveRateLimited) as raised:
-        await client.user(123)
-    assert raised.value.daily_budget_spent
-    assert route.call_count == 1
+    # x-daily-requests-left counts POST/PUT requests; it says nothing about this GET's 429.
+    burst = status(429, **{"Retry-After": "0.05", "x-daily-requests-left": "0"})
+    route = api.get(PATH).mock(side_effect=[burst, user_ok()])
+    assert (await client.user(123, deadline=within(5.0))).name == "Jane Doe"
+    assert route.call_count == 2
 
 
 async def test_after_a_429_no_request_starts_before_the_reset(
@@ -110,62 +113,59 @@ async def test_after_a_429_no_request_starts_before_the_reset(
 ) -> None:
     api.get(PATH).mock(side_effect=[status(429, **{"Retry-After": "30"})])
     other = api.get("/api/v1/users/7").mock(return_value=user_ok())
-    with deadline_at(asyncio.get_running_loop().time() + 1.0):
-        with pytest.raises(PipedriveRateLimited):
-            await client.user(123)
-        # Another read in the same window is held back rather than sent into another 429.
-        with pytest.raises(PipedriveRateLimited):
-            await client.user(7)
+    with pytest.raises(PipedriveRateLimited):
+        await client.user(123, deadline=within(1.0))
+    # Another read in the same window is held back rather than sent into another 429.
+    with pytest.raises(PipedriveRateLimited) as raised:
+        await client.user(7, deadline=within(1.0))
+    assert 29 < raised.value.retry_after <= 30
     assert other.call_count == 0
 
 
-async def test_the_pacer_lets_a_burst_through_in_order() -> None:
-    pacer = RequestPacer(limit=2, window=0.05)
-    started: list[int] = []
-
-    async def request(number: int) -> None:
-        await pacer.wait_turn()
-        started.append(number)
-
-    await asyncio.gather(*(request(n) for n in range(7)))
-    assert started == list(range(7))
-
-
-async def test_the_pacer_refuses_a_wait_past_the_deadline() -> None:
-    pacer = RequestPacer(limit=1, window=10.0)
-    with deadline_at(asyncio.get_running_loop().time() + 0.5):
-        await pacer.wait_turn()  # the first start is free
-        with pytest.raises(PipedriveRateLimited) as raised:
-            await pacer.wait_turn()
-    assert 9 < raised.value.retry_after <= 10
+async def test_an_absurd_retry_after_holds_a_minute_at_most(
+    api: respx.MockRouter, client: PipedriveClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    api.get(PATH).mock(return_value=status(429, **{"Retry-After": "1e12"}))
+    with pytest.raises(PipedriveRateLimited) as raised:
+        await client.user(123, deadline=within(1.0))
+    assert raised.value.retry_after == MAX_HOLD_SECONDS
+    with pytest.raises(PipedriveRateLimited) as held:
+        await client.user(123, deadline=within(1.0))
+    assert held.value.retry_after <= MAX_HOLD_SECONDS
+    # Logged once: the hold kept the second read from drawing another 429.
+    assert sum("1e12" in record.getMessage() for record in caplog.records) == 1
 
 
-async def test_deadlines_nest_to_the_earlier_and_follow_tasks() -> None:
-    loop = asyncio.get_running_loop()
-    assert time_left() is None
-    with deadline_at(loop.time() + 5):
-        with deadline_at(loop.time() + 50):
-            left = time_left()
-            assert left is not None and left <= 5
-        seen_in_task = await asyncio.create_task(_left())
-        assert seen_in_task is not None and seen_in_task <= 5
-    assert time_left() is None
+async def test_a_429_holds_only_its_own_token(api: respx.MockRouter) -> None:
+    limited = api.get(PATH, headers={"x-api-token": "limited"}).mock(
+        return_value=status(429, **{"Retry-After": "30"})
+    )
+    fine = api.get(PATH, headers={"x-api-token": "fine"}).mock(return_value=user_ok())
+    pacer = RequestPacer()  # one pacer, as a process with several users' tokens will have
+    async with (
+        PipedriveClient(origin=ORIGIN, api_token=SecretStr("limited"), pacer=pacer) as first,
+        PipedriveClient(origin=ORIGIN, api_token=SecretStr("fine"), pacer=pacer) as second,
+    ):
+        with pytest.raises(PipedriveRateLimited):
+            await first.user(123, deadline=within(1.0))
+        assert (await second.user(123, deadline=within(1.0))).name == "Jane Doe"
+    assert (limited.call_count, fine.call_count) == (1, 1)
 
 
-async def _left() -> float | None:
-    return time_left()
-
-
-async def test_a_read_that_may_not_queue_is_refused_when_the_window_is_full() -> None:
-    pacer = RequestPacer(limit=1, window=10.0)
-    await pacer.wait_turn()
-    with pytest.raises(PipedriveRateLimited):
-        await pacer.wait_turn(queue=False)
-    # ... and it did not take a start: the next queued read is not pushed further back.
-    with deadline_at(asyncio.get_running_loop().time() + 0.5):
-        with pytest.raises(PipedriveRateLimited) as raised:
-            await pacer.wait_turn()
-    assert raised.value.retry_after <= 10
+async def test_an_announced_limit_below_ours_is_followed(api: respx.MockRouter) -> None:
+    announced = {"x-ratelimit-limit": "2", "x-ratelimit-remaining": "1", "x-ratelimit-reset": "2"}
+    route = api.get(PATH).mock(
+        return_value=httpx.Response(
+            200, json=read_fixture("v1_GET_users_id_200.json"), headers=announced
+        )
+    )
+    async with PipedriveClient(origin=ORIGIN, api_token=SecretStr("t"), burst_limit=20) as client:
+        await client.user(123)
+        await client.user(123)
+        # The third in the window would be over Pipedrive's 2: it is not sent in time.
+        with pytest.raises(PipedriveRateLimited):
+            await client.user(123, deadline=within(1.0))
+    assert route.call_count == 2
 
 
 async def test_pictures_are_best_effort_they_never_wait_for_a_turn(

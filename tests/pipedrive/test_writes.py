@@ -13,6 +13,7 @@ import pytest
 import respx
 from pydantic import SecretStr
 
+from bot.cards.budget import deadline_after
 from bot.domain import NewActivity
 from bot.pipedrive import (
     PipedriveAuthError,
@@ -26,7 +27,6 @@ from bot.pipedrive import (
     PipedriveUnavailable,
 )
 from bot.pipedrive.client import RetryPolicy
-from bot.pipedrive.pacing import answer_within
 from devkit import PipedriveOAuthStandIn, PipedriveStandIn
 from devkit.pipedrive_writes import SCOPE_MISMATCH
 
@@ -153,8 +153,7 @@ async def test_a_rate_limited_write_says_when_and_holds_the_next_request_back(
     assert raised.value.retry_after == 7.0
     # The pause applies to reads too: with a 1 s deadline a read refuses to wait 7 s.
     with pytest.raises(PipedriveRateLimited):
-        async with answer_within(1.0, "read"):
-            await client.person(1)
+        await client.person(1, deadline=deadline_after(1.0))
 
 
 @pytest.mark.parametrize(
