@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Generic, TypeVar
 
+from pydantic import TypeAdapter, ValidationError
+
+from bot.store.shared_state import SharedState
+
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+
+log = logging.getLogger(__name__)
 
 
 class _Load(Generic[V]):
@@ -90,3 +97,32 @@ class AsyncTTLCache(Generic[K, V]):
             del self._loading[key]
         if loading.task.done() and not loading.task.cancelled():
             loading.task.exception()  # seen, even when every waiter had given up
+
+
+class SharedRecords(Generic[V]):
+    """Records every process may share (company-wide ones), kept in the shared state as JSON.
+
+    In front of an `AsyncTTLCache`'s load: a record another process read within `ttl` is taken
+    from the shared state instead of from Pipedrive. Without Redis the shared state is this
+    process's memory, which then only repeats the in-process cache.
+    """
+
+    def __init__(self, state: SharedState, scope: str, shape: TypeAdapter[V], *, ttl: float):
+        self._state = state
+        self._scope = scope
+        self._shape = shape
+        self.ttl = ttl
+
+    async def get(self, key: str, load: Callable[[], Awaitable[V]], *, fresh: bool = False) -> V:
+        name = f"{self._scope}:{key}"
+        if not fresh:
+            stored = await self._state.get(name)
+            if stored is not None:
+                try:
+                    return self._shape.validate_json(stored)
+                except ValidationError:
+                    log.warning("shared record %s: unreadable, reading it again", name)
+        value = await load()
+        if self.ttl > 0:
+            await self._state.set(name, self._shape.dump_json(value), self.ttl)
+        return value

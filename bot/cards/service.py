@@ -22,9 +22,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
+from pydantic import TypeAdapter
+
 from bot.cards.batching import BatchLoader
 from bot.cards.budget import answer_by, deadline_after
-from bot.cards.cache import AsyncTTLCache
+from bot.cards.cache import AsyncTTLCache, SharedRecords
 from bot.config import PipedriveSettings
 from bot.domain import (
     Activity,
@@ -39,6 +41,7 @@ from bot.domain import (
 )
 from bot.pipedrive import PipedriveClient, PipedriveError
 from bot.pipedrive.custom_fields import decode_custom_fields, is_empty, unknown_keys
+from bot.store.shared_state import SharedState
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +104,13 @@ class PeopleService:
         cache: CacheSettings = CacheSettings(),
         card_fields: Sequence[str] = (),
         clock: Callable[[], float] = time.monotonic,
+        shared: SharedState | None = None,
+        company: str = "",
+        share_directory: bool = False,
     ) -> None:
+        """`shared`: where processes share company-wide records (field definitions, activity
+        types; with `share_directory` also users and organizations, which every viewer of one
+        shared API token sees alike), under `company`."""
         self._client = client
         self.person_patience = person_patience
         self.card_budget = card_budget
@@ -130,19 +139,43 @@ class PeopleService:
         self._pictures: AsyncTTLCache[int, Picture] = AsyncTTLCache(
             ttl=cache.picture_ttl, max_entries=cache.max_entries
         )
+        self._shared: dict[str, SharedRecords[Any]] = {}
+        if shared is not None:
+            kinds: dict[str, Any] = {
+                "person-fields": tuple[FieldDefinition, ...],
+                "activity-types": dict[str, str],
+            }
+            if share_directory:
+                kinds.update(users=User, organizations=Organization)
+            self._shared = {
+                kind: SharedRecords(
+                    shared, f"{company}:{kind}", TypeAdapter(shape), ttl=cache.directory_ttl
+                )
+                for kind, shape in kinds.items()
+            }
         # A burst of cards reads its people, organizations and activities in a few list reads.
         self._person_reads = BatchLoader(client.person, client.persons)
         self._organization_reads = BatchLoader(client.organization, client.organizations)
         self._activity_reads = BatchLoader(client.activity, client.activities)
 
     @classmethod
-    def from_settings(cls, client: PipedriveClient, settings: PipedriveSettings) -> PeopleService:
+    def from_settings(
+        cls,
+        client: PipedriveClient,
+        settings: PipedriveSettings,
+        *,
+        shared: SharedState | None = None,
+        share_directory: bool = False,
+    ) -> PeopleService:
         return cls(
             client,
             person_patience=settings.person_read_timeout,
             card_budget=settings.card_timeout,
             cache=CacheSettings.from_settings(settings),
             card_fields=settings.person_card_field_choice,
+            shared=shared,
+            company=settings.pipedrive_company_domain,
+            share_directory=share_directory,
         )
 
     async def person_card(self, person_id: int, *, fresh: bool = False) -> PersonCard:
@@ -207,12 +240,23 @@ class PeopleService:
         )
 
     async def _owner(self, user_id: int, deadline: float) -> User:
-        return await self._users.get(user_id, lambda: self._client.user(user_id, deadline=deadline))
+        read = functools.partial(self._client.user, user_id, deadline=deadline)
+        return await self._users.get(user_id, self._shared_load("users", str(user_id), read))
 
     async def _organization(self, org_id: int, deadline: float) -> Organization:
+        read = functools.partial(self._organization_reads.load, org_id, deadline=deadline)
         return await self._organizations.get(
-            org_id, lambda: self._organization_reads.load(org_id, deadline=deadline)
+            org_id, self._shared_load("organizations", str(org_id), read)
         )
+
+    def _shared_load(
+        self, kind: str, key: str, read: Callable[[], Awaitable[R]], *, fresh: bool = False
+    ) -> Callable[[], Awaitable[R]]:
+        """`read`, or first what another process read, when that kind of record is shared."""
+        shared = self._shared.get(kind)
+        if shared is None:
+            return read
+        return functools.partial(shared.get, key, read, fresh=fresh)
 
     async def _picture(self, person_id: int, deadline: float) -> Picture:
         return await self._pictures.get(
@@ -223,18 +267,20 @@ class PeopleService:
         return await self._activity_reads.load(activity_id, deadline=deadline)
 
     async def _activity_type_names(self, deadline: float) -> dict[str, str]:
-        return await self._activity_types.get(
-            _ALL, lambda: self._client.activity_types(deadline=deadline)
-        )
+        read = functools.partial(self._client.activity_types, deadline=deadline)
+        return await self._activity_types.get(_ALL, self._shared_load("activity-types", _ALL, read))
 
     # -- custom fields ---------------------------------------------------------------------
 
     async def _custom_fields(self, person: Person, deadline: float) -> tuple[CustomField, ...]:
         read = functools.partial(self._read_field_definitions, deadline)
-        definitions = await self._field_definitions.get(_ALL, read)
+        definitions = await self._field_definitions.get(
+            _ALL, self._shared_load("person-fields", _ALL, read)
+        )
         if unknown_keys(person.custom_fields, definitions) and self._may_reread_definitions():
             log.info("person %s: a custom field is not in the definitions; rereading", person.id)
-            definitions = await self._field_definitions.get(_ALL, read, fresh=True)
+            reread = self._shared_load("person-fields", _ALL, read, fresh=True)
+            definitions = await self._field_definitions.get(_ALL, reread, fresh=True)
         fields = select_fields(
             decode_custom_fields(person.custom_fields, definitions), self.card_fields
         )

@@ -211,13 +211,17 @@ class PipedriveClient:
         )
 
     @classmethod
-    def from_settings(cls, settings: PipedriveSettings) -> PipedriveClient:
-        """The process's one Pipedrive client, as the settings describe it."""
+    def from_settings(
+        cls, settings: PipedriveSettings, *, pacer: RequestPacer | None = None
+    ) -> PipedriveClient:
+        """The process's one API-token client, as the settings describe it (`pacer`: one
+        whose slots several processes share)."""
         return cls(
             origin=settings.pipedrive_origin,
             api_token=settings.pipedrive_api_token,
             api_version=settings.pipedrive_api_version,
             burst_limit=settings.pipedrive_burst_limit,
+            pacer=pacer,
         )
 
     def __repr__(self) -> str:

@@ -30,6 +30,7 @@ from bot.cards.writes import Writes
 from bot.config import Settings
 from bot.pipedrive import PipedriveClient
 from bot.pipedrive.oauth import PipedriveOAuth
+from bot.pipedrive.pacing import RequestPacer
 from bot.pipedrive.user_auth import UserAccess, UserAuth
 from bot.slack.access import Access
 from bot.slack.channels import ChannelDirectory
@@ -40,6 +41,7 @@ from bot.slack.unfurl_details import UnfurlDetails
 from bot.store import ConnectionStore, TokenCipher, create_engine, database_url, migrate
 from bot.store.connections import PipedriveConnection
 from bot.store.resilient_state import state_from_url
+from bot.store.shared_slots import SharedSlots
 from bot.store.shared_state import SharedState
 
 log = logging.getLogger(__name__)
@@ -97,11 +99,13 @@ async def build_app(settings: Settings) -> PersonCardApp:
         # Users' clients share one pool of connections, closed with the app (never one by one).
         transport = httpx.AsyncHTTPTransport(limits=USER_POOL)
         readers = UserReaders(
-            connections, lambda c: _user_reader(settings, c, connections, transport)
+            connections, lambda c: _user_reader(settings, c, connections, transport, shared)
         )
     else:
-        pipedrive = PipedriveClient.from_settings(settings)
-        readers = SharedReader(_reader(settings, pipedrive, attribute=True))
+        pipedrive = PipedriveClient.from_settings(settings, pacer=_pacer(settings, shared))
+        readers = SharedReader(
+            _reader(settings, pipedrive, attribute=True, shared=shared, share_directory=True)
+        )
     deps = Dependencies(
         lookup=Lookup(readers),
         company_domain=settings.pipedrive_company_domain,
@@ -131,9 +135,24 @@ async def build_app(settings: Settings) -> PersonCardApp:
     )
 
 
-def _reader(settings: Settings, client: PipedriveClient, *, attribute: bool) -> Reader:
+def _pacer(settings: Settings, shared: SharedState) -> RequestPacer | None:
+    """With Redis, a pacer whose slots every process shares; else the in-process one."""
+    if settings.redis_url is None:
+        return None
+    return RequestPacer(settings.pipedrive_burst_limit, store=SharedSlots(shared))
+
+
+def _reader(
+    settings: Settings,
+    client: PipedriveClient,
+    *,
+    attribute: bool,
+    shared: SharedState,
+    share_directory: bool,
+) -> Reader:
     """The services over one credential. `attribute`: notes name who added them from Slack
-    (one API token writes for everyone)."""
+    (one API token writes for everyone). `share_directory`: users and organizations read are
+    the same for every viewer, so processes may share them (with Redis)."""
     search = PeopleSearch(
         client,
         budget=settings.card_timeout,
@@ -141,7 +160,13 @@ def _reader(settings: Settings, client: PipedriveClient, *, attribute: bool) -> 
         max_entries=settings.cache_max_entries,
     )
     writes = Writes(client, attribute=attribute, activity_types_ttl=settings.directory_cache_ttl)
-    return Reader(PeopleService.from_settings(client, settings), search, writes)
+    people = PeopleService.from_settings(
+        client,
+        settings,
+        shared=shared if settings.redis_url is not None else None,
+        share_directory=share_directory,
+    )
+    return Reader(people, search, writes)
 
 
 async def _connections(
@@ -174,6 +199,7 @@ def _user_reader(
     connection: PipedriveConnection,
     connections: Connections,
     transport: httpx.AsyncBaseTransport,
+    shared: SharedState,
 ) -> Reader:
     """A reader with the user's own token: their requests, their caches, their burst window."""
     current = connection
@@ -190,6 +216,8 @@ def _user_reader(
         credential=f"oauth:{connection.slack_team_id}:{connection.slack_user_id}",
         api_version=settings.pipedrive_api_version,
         burst_limit=settings.pipedrive_burst_limit,
+        pacer=_pacer(settings, shared),
         transport=transport,
     )
-    return _reader(settings, client, attribute=False)
+    # Each user's own reads stay theirs; only company-wide definitions are shared.
+    return _reader(settings, client, attribute=False, shared=shared, share_directory=False)

@@ -1,0 +1,102 @@
+"""The Pipedrive pacer's slots kept in the shared state, so several processes share one burst
+window per token (`bot.pipedrive.pacing.SlotStore`).
+
+The shared limiter takes a slot now or says how long until one frees; it cannot book a slot in
+the future. So within a process, requests for the same buckets queue first come, first served
+(one lock per set of buckets), and only the one at the head asks the shared limiter, waiting
+until every bucket gives it a slot at once (or until its `latest` would pass); the request then
+starts at once. Across processes the heads take turns as slots free. The window is the
+limiter's rolling `window` seconds with one slot fewer than the limit: a guard, as the
+in-process pacer keeps, because requests reach Pipedrive a little after they start. A read that
+waits marks its buckets, and reads a card can do without (pictures) stand back while they are
+marked, in every process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections.abc import Sequence
+
+from bot.pipedrive.pacing import Bucket
+from bot.store.shared_state import SharedState
+
+# Marks a bucket some read waits for a slot in, a little past its expected turn.
+WAITING = ":waiting"
+WAITING_MARGIN = 0.1
+# How long a best-effort read is told to wait when reads that need a slot are queued here.
+QUEUED_WAIT = 0.1
+
+
+class SharedSlots:
+    def __init__(self, state: SharedState, *, prefix: str = "pipedrive-burst:") -> None:
+        self._state = state
+        self._prefix = prefix
+        self._queues: dict[tuple[str, ...], asyncio.Lock] = {}
+
+    async def reserve(self, buckets: Sequence[Bucket], *, now: float, latest: float) -> float:
+        queue = self._queues.setdefault(tuple(bucket.key for bucket in buckets), asyncio.Lock())
+        if latest <= now:  # best effort: at once, never ahead of a read that needs a slot
+            if queue.locked():
+                return now + QUEUED_WAIT
+            return await self._take(buckets, latest=latest, best_effort=True)
+        try:
+            if math.isfinite(latest):
+                async with asyncio.timeout_at(latest):
+                    await queue.acquire()
+            else:
+                await queue.acquire()
+        except TimeoutError:
+            return latest + QUEUED_WAIT
+        try:
+            return await self._take(buckets, latest=latest, best_effort=False)
+        finally:
+            queue.release()
+
+    async def hold(self, key: str, until: float) -> None:
+        seconds = until - asyncio.get_running_loop().time()
+        if seconds > 0:
+            await self._state.hold(self._prefix + key, seconds)
+
+    async def _take(self, buckets: Sequence[Bucket], *, latest: float, best_effort: bool) -> float:
+        """A slot in every bucket now (the loop time it was taken), or the later time one would
+        be free when that is after `latest` (nothing taken then, or a slot lost: never over)."""
+        loop = asyncio.get_running_loop()
+        keys = [self._prefix + bucket.key for bucket in buckets]
+        while True:
+            current = loop.time()
+            held = max([await self._state.held_for(key) for key in keys] or [0.0])
+            if best_effort:
+                waiting = [await self._state.held_for(key + WAITING) for key in keys]
+                held = max([held, *waiting])
+            if held > 0:
+                if current + held > latest:
+                    return current + held
+                await asyncio.sleep(held)
+                continue
+            wait = 0.0
+            for key, bucket in zip(keys, buckets, strict=True):
+                for name, limit, window in _windows(key, bucket):
+                    wait = await self._state.acquire(name, limit, window)
+                    if wait > 0:
+                        break
+                if wait > 0:
+                    break
+            if wait == 0:
+                return loop.time()
+            if current + wait > latest:
+                return current + wait
+            for key in keys:
+                await self._state.hold(key + WAITING, wait + WAITING_MARGIN)
+            await asyncio.sleep(wait)
+
+
+def _windows(key: str, bucket: Bucket) -> list[tuple[str, int, int]]:
+    """The shared limits a bucket's start takes a slot in: its window (whole seconds) with one
+    slot to spare, and half of it per second, so a burst is spread over the window instead of
+    leaving in one go; a start that reaches Pipedrive late then cannot pile onto the next."""
+    window = max(1, math.floor(bucket.window))
+    limits = [(key, max(1, bucket.limit - 1), window)]
+    if window > 1:
+        limits.append((f"{key}:per-second", max(1, bucket.limit // window - 1), 1))
+    return limits

@@ -1,0 +1,90 @@
+"""Two app processes sharing one Redis behave as one app towards Pipedrive: together they keep
+the token's burst limit, as Pipedrive counts it across every process (runs with TEST_REDIS_URL).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from devkit.harness import AppProcess, SlackSender, StandIns, app_environment, wait_for
+
+FIRST = 3000
+PEOPLE = 40
+# A plan's limit the burst must reach: the test is about sharing it, not about its size.
+LIMIT = 10
+COMMANDS = 400
+
+
+@pytest.fixture
+def redis_url() -> str:
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        pytest.skip("TEST_REDIS_URL is not set (e.g. redis://127.0.0.1:6379/0): no Redis to test")
+    return url
+
+
+@pytest.fixture
+def two_processes(standins: StandIns, redis_url: str) -> Iterator[tuple[AppProcess, AppProcess]]:
+    standins.pipedrive.add_people(PEOPLE, start=FIRST, own_organizations=True)
+    standins.pipedrive.enforce_burst_limit(LIMIT)
+    env = app_environment(
+        standins,
+        REDIS_URL=redis_url,
+        PIPEDRIVE_BURST_LIMIT=str(LIMIT),
+        # Two app processes, the stand-ins and 20 senders share this machine's cores: the test
+        # is about the shared limit, so the person read may wait its turn longer than usual.
+        PERSON_READ_TIMEOUT="30",
+    )
+    first, second = AppProcess(env).start(), AppProcess(env).start()
+    yield first, second
+    first.terminate()
+    second.terminate()
+    standins.pipedrive.enforce_burst_limit(None)
+
+
+def test_a_burst_over_two_processes_stays_within_the_tokens_burst_limit(
+    two_processes: tuple[AppProcess, AppProcess], standins: StandIns
+) -> None:
+    senders = [SlackSender(app.url, standins.slack) for app in two_processes]
+    pipedrive = standins.pipedrive
+    before = len(pipedrive.requests)
+
+    def send(number: int) -> int:
+        person_id = FIRST + number % PEOPLE
+        sender = senders[number % 2]  # every other command to each process
+        return sender.command(str(person_id), f"two-{number}").status_code
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        statuses = list(pool.map(send, range(COMMANDS)))
+
+    assert statuses == [200] * COMMANDS
+    # One slow poll for all the answers: a busy test thread would delay the Pipedrive stand-in
+    # (same process), which would then see requests later, and bunched, than they were sent.
+    answers = wait_for(
+        lambda: _answered(standins) if _slow_poll() else None, timeout=90, what="every answer"
+    )
+    assert all(answer["blocks"][0]["type"] == "header" for answer in answers.values())
+    assert pipedrive.over_limit(before) == 0
+    assert len(pipedrive.requests) - before > LIMIT  # enough requests for the limit to matter
+    for sender in senders:
+        sender.http.close()
+
+
+def _slow_poll() -> bool:
+    time.sleep(0.25)
+    return True
+
+
+def _answered(standins: StandIns) -> dict[str, dict[str, Any]] | None:
+    answers = {
+        call.path: call.body
+        for call in standins.slack.calls
+        if call.method == "response_url" and call.path.startswith("/response/two-")
+    }
+    return answers if len(answers) >= COMMANDS else None
