@@ -40,10 +40,17 @@ def unescape(text: str) -> str:
     return _ENTITY.sub(lambda match: _ENTITY_CHARS[match[1]], text)
 
 
+_NO_BIDI = str.maketrans(dict.fromkeys(BIDI_CONTROLS))
+
+
 def clip(text: str, limit: int) -> str:
-    """`text` if it fits in `limit` characters, else its start and "…", never half an entity."""
+    """`text` if it fits in `limit` characters, else its start and "…", never half an entity.
+
+    Bidirectional controls go here too: plain text (Work Objects) is clipped, never escaped.
+    """
     if limit < 1:
         raise ValueError(f"limit must be at least 1, not {limit}")
+    text = text.translate(_NO_BIDI)
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]

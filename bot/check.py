@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 import aiohttp
+import httpx
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cards.field_choice import unmatched_field_names
-from bot.config import Settings
+from bot.config import HEALTH_PATH, Settings
 from bot.pipedrive import (
     PipedriveAuthError,
     PipedriveClient,
@@ -28,6 +29,7 @@ from bot.pipedrive import (
     PipedriveForbidden,
     PipedriveUnavailable,
 )
+from bot.store import database_url, migrate, printable_url
 
 # manifest.yml's oauth_config.scopes.bot; tests/test_manifest.py keeps the two the same.
 BOT_SCOPES = (
@@ -74,6 +76,40 @@ async def check(settings: Settings) -> int:
         print(finding.line())
     print("note  SLACK_SIGNING_SECRET is set; Slack tests it with the first request it sends.")
     return 1 if any(finding.status == "FAIL" for finding in findings) else 0
+
+
+# -- Pipedrive, oauth mode -------------------------------------------------------------------
+
+
+async def check_oauth(settings: Settings) -> list[Finding]:
+    """PIPEDRIVE_AUTH=oauth reads with each user's own token: what can be tried without one is
+    the database, the key, and that PUBLIC_URL reaches this app (Pipedrive redirects there)."""
+    findings: list[Finding] = []
+    url = database_url(settings.database_url.get_secret_value() if settings.database_url else None)
+    try:
+        await migrate(url)
+        findings.append(ok(f"Database: {printable_url(url)} is at the newest schema."))
+    except Exception as error:  # any driver's error: say it, do not crash
+        findings.append(fail(f"Database: {printable_url(url)} ({type(error).__name__})."))
+    findings.append(ok("TOKEN_ENCRYPTION_KEY: a valid key list."))
+    health = f"{str(settings.public_url).rstrip('/')}{HEALTH_PATH}"
+    try:
+        async with httpx.AsyncClient(timeout=5) as http:
+            answer = await http.get(health)
+        if answer.status_code == 200:
+            findings.append(ok(f"PUBLIC_URL: {health} answers, so Pipedrive can send users back."))
+        else:
+            findings.append(fail(f"PUBLIC_URL: {health} answered HTTP {answer.status_code}."))
+    except httpx.HTTPError as error:
+        findings.append(
+            fail(f"PUBLIC_URL: {health} does not answer ({type(error).__name__}): is it this app?")
+        )
+    findings.append(
+        Finding(
+            "note", "Pipedrive: PIPEDRIVE_AUTH=oauth; each user's token is tried as they connect."
+        )
+    )
+    return findings
 
 
 # -- Slack --------------------------------------------------------------------------------
@@ -172,6 +208,8 @@ async def check_app_token(settings: Settings) -> list[Finding]:
 
 
 async def check_pipedrive(settings: Settings) -> list[Finding]:
+    if settings.pipedrive_auth == "oauth":
+        return await check_oauth(settings)
     domain = settings.pipedrive_company_domain
     async with PipedriveClient.from_settings(settings) as client:
         try:

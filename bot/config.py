@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from cryptography.fernet import Fernet
 from pydantic import (
     AnyHttpUrl,
     Field,
@@ -20,6 +21,8 @@ _SUBDOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 # Public and Slack Connect channels C…, private channels G… (older ones), direct messages D….
 _CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,30}")
 _USERGROUP_ID = re.compile(r"S[A-Z0-9]{8,12}")
+# Where the app says it is alive (`GET`), for a PaaS's health check and `check`.
+HEALTH_PATH = "/healthz"
 # Pipedrive redirects users here after consent, and sends its uninstall notice here.
 OAUTH_CALLBACK_PATH = "/pipedrive/oauth/callback"
 # What an id in UNFURL_CHANNELS must look like: every channel id in Slack's docs (C123ABC456,
@@ -243,6 +246,40 @@ class Settings(PipedriveSettings):
     @classmethod
     def _needed_with_oauth(cls, value: object, info: ValidationInfo) -> object:
         return required_in_mode(value, info, "oauth")
+
+    @field_validator("token_encryption_key")
+    @classmethod
+    def _fernet_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return value
+        for number, key in enumerate(value.get_secret_value().split(","), start=1):
+            try:
+                Fernet(key.strip())
+            except ValueError:
+                raise ValueError(
+                    f"key {number} is not a Fernet key (32 url-safe base64-encoded bytes): "
+                    "`python -m bot keygen` prints one"
+                ) from None
+        return value
+
+    @field_validator("pipedrive_oauth_url")
+    @classmethod
+    def _oauth_origin(cls, value: AnyHttpUrl) -> AnyHttpUrl:
+        if value.scheme != "https" and value.host not in ("127.0.0.1", "localhost"):
+            raise ValueError("must be https (http only for a stand-in on this machine)")
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _socket_mode_cannot_take_callbacks(
+        cls, value: SecretStr | None, info: ValidationInfo
+    ) -> SecretStr | None:
+        if value is not None and info.data.get("pipedrive_auth") == "oauth":
+            raise ValueError(
+                "Socket Mode serves no HTTP, so Pipedrive's OAuth callback could not reach the "
+                "app: with PIPEDRIVE_AUTH=oauth leave SLACK_APP_TOKEN empty and serve HTTP"
+            )
+        return value
 
     @property
     def oauth_redirect_uri(self) -> str:

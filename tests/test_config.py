@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.fernet import Fernet
 from pydantic import ValidationError
 
 from bot.config import PLACEHOLDERS, Settings, settings_errors
@@ -154,3 +155,40 @@ def test_an_empty_variable_counts_as_unset(monkeypatch: pytest.MonkeyPatch) -> N
     assert chosen.unfurl_detail == "compact"
     assert chosen.slack_app_token is None
     assert chosen.card_timeout == 2.5
+
+
+OAUTH = {
+    "pipedrive_auth": "oauth",
+    "pipedrive_client_id": "client-id",
+    "pipedrive_client_secret": "client-secret",
+    "public_url": "https://cards.example.com",
+}
+
+
+def test_oauth_mode_names_each_setting_it_lacks() -> None:
+    lines = error_lines(pipedrive_auth="oauth")
+    for name in ("PIPEDRIVE_CLIENT_ID", "PIPEDRIVE_CLIENT_SECRET", "PUBLIC_URL"):
+        assert f"{name} is not set (PIPEDRIVE_AUTH=oauth needs it)" in lines
+    assert "TOKEN_ENCRYPTION_KEY is not set (PIPEDRIVE_AUTH=oauth needs it)" in lines
+
+
+def test_a_token_encryption_key_that_is_no_fernet_key_is_refused_by_position() -> None:
+    good = Fernet.generate_key().decode()
+    (line,) = error_lines(**OAUTH, token_encryption_key=f"{good},not-a-key")
+    assert line.startswith("TOKEN_ENCRYPTION_KEY is invalid: key 2 is not a Fernet key")
+    assert "not-a-key" not in line
+    assert settings(**OAUTH, token_encryption_key=f"{good}, {good}").pipedrive_auth == "oauth"
+
+
+def test_an_oauth_url_must_be_https_but_for_a_local_stand_in() -> None:
+    key = Fernet.generate_key().decode()
+    (line,) = error_lines(**OAUTH, token_encryption_key=key, pipedrive_oauth_url="http://x.io")
+    assert line.startswith("PIPEDRIVE_OAUTH_URL is invalid: must be https")
+    local = settings(**OAUTH, token_encryption_key=key, pipedrive_oauth_url="http://127.0.0.1:9")
+    assert local.pipedrive_oauth_url.host == "127.0.0.1"
+
+
+def test_socket_mode_cannot_take_pipedrives_oauth_callback() -> None:
+    key = Fernet.generate_key().decode()
+    (line,) = error_lines(**OAUTH, token_encryption_key=key, slack_app_token="xapp-1-A1-2-abc")
+    assert line.startswith("SLACK_APP_TOKEN is invalid: Socket Mode serves no HTTP")

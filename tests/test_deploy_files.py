@@ -19,8 +19,7 @@ import pytest
 import yaml
 from pydantic_core import PydanticUndefined
 
-from bot.config import Settings
-from bot.slack.server import HEALTH_PATH
+from bot.config import HEALTH_PATH, Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 HEROKU_SCHEMA = (

@@ -20,6 +20,7 @@ from bot.domain import Failure, FailureKind, PersonCard, SearchHit, SearchResult
 from bot.pipedrive import (
     PipedriveError,
 )
+from bot.pipedrive.oauth import OAuthError
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,9 @@ class Lookup:
             return Failure(FailureKind.NOT_CONNECTED, person_id=person_id, reference=reference)
         except BudgetExhausted as late:
             return _too_slow(late, person_id, reference)
+        except OAuthError as error:  # the token could not be refreshed: Pipedrive unreachable
+            log.warning("request_id=%s person %s: %s", reference, person_id, error)
+            return Failure(FailureKind.UNAVAILABLE, person_id=person_id, reference=reference)
         except PipedriveError as error:
             return failure(error, person_id, reference)
         except Exception:
@@ -58,6 +62,9 @@ class Lookup:
             return Failure(FailureKind.NOT_CONNECTED, reference=reference)
         except BudgetExhausted as late:
             return _too_slow(late, None, reference)
+        except OAuthError as error:
+            log.warning("request_id=%s search: %s", reference, error)
+            return Failure(FailureKind.UNAVAILABLE, reference=reference)
         except PipedriveError as error:
             return failure(error, None, reference)
         except Exception:
@@ -79,6 +86,9 @@ class Lookup:
             return Failure(FailureKind.NOT_CONNECTED, reference=reference)
         except BudgetExhausted as late:
             return _too_slow(late, None, reference)
+        except OAuthError as error:
+            log.warning("request_id=%s search: %s", reference, error)
+            return Failure(FailureKind.UNAVAILABLE, reference=reference)
         except PipedriveError as error:
             return failure(error, None, reference)
         except Exception:

@@ -20,7 +20,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 
 from bot.cards.connections import Connected
-from bot.config import OAUTH_CALLBACK_PATH, Settings
+from bot.config import HEALTH_PATH, OAUTH_CALLBACK_PATH, Settings
 from bot.slack.answering import answer_after_connecting
 from bot.slack.app import PersonCardApp, build_app
 from bot.slack.pipedrive_callback import callback_routes
@@ -29,7 +29,6 @@ from bot.slack.request_body import Refused, check
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
-HEALTH_PATH = "/healthz"
 # Heroku and most PaaS send SIGKILL 30 s after SIGTERM; leave room to close connections.
 SHUTDOWN_GRACE_SECONDS = 25.0
 # apps.connections.open errors that no retry can fix: the app-level token itself is refused.

@@ -26,7 +26,7 @@ from blocks import (
     note_added_view,
     write_failed_text,
 )
-from bot.cards.connections import Viewer
+from bot.cards.connections import NotConnected, Viewer
 from bot.cards.lookup import outcome
 from bot.domain import Failure, FailureKind
 from bot.slack.dependencies import Dependencies
@@ -88,7 +88,12 @@ async def take_follow_up(
     if not await sessions.claim(session):
         already = {SUBJECT_BLOCK: already_submitted_text("follow-up")}
         return _errors(already, "duplicate_submission", activity.person_id)
-    writes = await deps.writes_for(viewer)
+    try:
+        writes = await deps.writes_for(viewer)
+    except NotConnected:
+        return await _failed(
+            sessions, session, Failure(FailureKind.NOT_CONNECTED), SUBJECT_BLOCK, "follow-up"
+        )
     written = await writes.schedule_follow_up(activity, reference=reference)
     if isinstance(written, Failure):
         return await _failed(sessions, session, written, SUBJECT_BLOCK, "follow-up")
@@ -123,7 +128,11 @@ async def _write_note(
     if not await sessions.claim(session):
         already = {NOTE_BLOCK: already_submitted_text("note")}
         return _errors(already, "duplicate_submission", person_id)
-    writes = await deps.writes_for(viewer)
+    try:
+        writes = await deps.writes_for(viewer)
+    except NotConnected:
+        failure = Failure(FailureKind.NOT_CONNECTED, person_id=person_id)
+        return await _failed(sessions, session, failure, NOTE_BLOCK, "note")
     written = await writes.add_note(
         person_id=person_id,
         text=text,

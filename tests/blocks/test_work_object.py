@@ -760,3 +760,12 @@ def test_any_person_gives_valid_work_objects(card: PersonCard) -> None:
     # A compact unfurl does not depend on anything private: emails, phones, activities, deals,
     # custom fields, the organization's address or the owner's email.
     assert compact == unfurl(without_private_parts(card), "compact")
+
+
+def test_bidirectional_controls_never_reach_a_work_object() -> None:
+    spoof = "Will \u202emoc.live@nhoj\u202e Smith"
+    card = seed_person(name=spoof)
+    for entity in (unfurl(card), person_details_entity(card, company_domain=DOMAIN)):
+        text = json.dumps(entity, ensure_ascii=False)
+        assert "\u202e" not in text
+        assert "Will moc.live@nhoj Smith" in text

@@ -63,3 +63,11 @@ async def test_open_in_pipedrive_is_only_acked(
     response = await dispatch.click("open_in_pipedrive", "1", "open")
     assert response.status == 200
     assert slack.responses("open") == [] and pipedrive.count() == 0
+
+
+async def test_the_connect_button_is_only_acked(
+    dispatch: Dispatch, slack: SlackStandIn, pipedrive: PipedriveStandIn
+) -> None:
+    response = await dispatch.click("connect_pipedrive", "connect", "connect")
+    assert response.status == 200
+    assert slack.responses("connect") == [] and pipedrive.count() == 0
