@@ -19,10 +19,10 @@ import json
 import math
 import zlib
 from collections import defaultdict, deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from aiohttp import web
 
@@ -31,8 +31,24 @@ from devkit.pipedrive_writes import SCOPE_MISMATCH, WRITE_SCOPES, Write, Writes
 from devkit.serving import LoopbackServer
 from devkit.token_costs import token_cost
 
-if TYPE_CHECKING:
-    from devkit.pipedrive_oauth import PipedriveOAuthStandIn
+RecordAnswer = Callable[[str, Mapping[str, str]], tuple[int, Any]]
+
+
+class BearerUsers(Protocol):
+    """Who a bearer token belongs to, and what the API answers them (`pipedrive_oauth.py`)."""
+
+    scope: str  # the scopes its tokens carry, comma-separated
+
+    def user_for(self, authorization: str | None) -> object | None: ...
+
+    def answer_bearer(
+        self,
+        path: str,
+        query: Mapping[str, str],
+        authorization: str | None,
+        answer: RecordAnswer,
+    ) -> tuple[int, Any]: ...
+
 
 UNAUTHORIZED = {"success": False, "error": "unauthorized access", "errorCode": 401}
 NOT_FOUND = {
@@ -109,7 +125,7 @@ class PipedriveStandIn(LoopbackServer):
         token: str = "demo-token",
         records: dict[str, Any] | None = None,
         latency: float = 0.0,
-        oauth: PipedriveOAuthStandIn | None = None,
+        oauth: BearerUsers | None = None,
         burst_limit: int | None = None,
     ) -> None:
         super().__init__()

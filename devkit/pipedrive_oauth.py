@@ -27,7 +27,14 @@ import aiohttp
 from aiohttp import web
 from yarl import URL
 
-from devkit.pipedrive import NOT_FOUND, UNAUTHORIZED, PipedriveStandIn, SeenRequest, sample_records
+from devkit.pipedrive import (
+    NOT_FOUND,
+    UNAUTHORIZED,
+    PipedriveStandIn,
+    RecordAnswer,
+    SeenRequest,
+    sample_records,
+)
 from devkit.pipedrive_search import SEARCH_PATH
 from devkit.serving import LoopbackServer
 
@@ -41,7 +48,6 @@ _PERSON_PATH = re.compile(r"^/api/v[12]/persons/([0-9]+)(?:/.*)?$")
 _PERSON_LISTS = frozenset({"/api/v2/persons"})
 
 # What the API answers with `ids=` or a search term: the records that exist.
-RecordAnswer = Callable[[str, Mapping[str, str]], tuple[int, Any]]
 
 
 @dataclass(frozen=True)
