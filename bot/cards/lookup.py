@@ -38,38 +38,16 @@ class Lookup:
         try:
             reader = await self._readers.for_viewer(viewer)
             return await reader.people.person_card(person_id, fresh=fresh)
-        except NotConnected:
-            return Failure(FailureKind.NOT_CONNECTED, person_id=person_id, reference=reference)
-        except BudgetExhausted as late:
-            return _too_slow(late, person_id, reference)
-        except OAuthError as error:  # the token could not be refreshed: Pipedrive unreachable
-            log.warning("request_id=%s person %s: %s", reference, person_id, error)
-            return Failure(FailureKind.UNAVAILABLE, person_id=person_id, reference=reference)
-        except PipedriveError as error:
-            return failure(error, person_id, reference)
-        except Exception:
-            log.exception("request_id=%s person %s: unexpected error", reference, person_id)
-            return Failure(FailureKind.BUG, person_id=person_id, reference=reference)
+        except Exception as error:
+            return _failure_of(error, person_id, reference)
 
     async def answer(self, query: PersonId | Search, viewer: Viewer, *, reference: str) -> Answer:
         """A `/person` query: the card; for a search, the one match's card or all matches."""
         if isinstance(query, PersonId):
             return await self.person(query.person_id, viewer, reference=reference)
-        try:
-            reader = await self._readers.for_viewer(viewer)
-            found = await reader.search.search(query.term, exact=query.exact)
-        except NotConnected:
-            return Failure(FailureKind.NOT_CONNECTED, reference=reference)
-        except BudgetExhausted as late:
-            return _too_slow(late, None, reference)
-        except OAuthError as error:
-            log.warning("request_id=%s search: %s", reference, error)
-            return Failure(FailureKind.UNAVAILABLE, reference=reference)
-        except PipedriveError as error:
-            return failure(error, None, reference)
-        except Exception:
-            log.exception("request_id=%s search: unexpected error", reference)
-            return Failure(FailureKind.BUG, reference=reference)
+        found = await self._search(query.term, viewer, exact=query.exact, reference=reference)
+        if isinstance(found, Failure):
+            return found
         if len(found.hits) == 1:
             return await self.person(found.hits[0].id, viewer, reference=reference)
         # Searches are cached case-insensitively: echo this asker's own words.
@@ -79,28 +57,35 @@ class Lookup:
         self, term: str, viewer: Viewer, *, exact: bool, reference: str
     ) -> tuple[SearchHit, ...] | Failure:
         """The persons `term` names, best first (a person picker's options): no card is read."""
+        found = await self._search(term, viewer, exact=exact, reference=reference)
+        return found if isinstance(found, Failure) else found.hits
+
+    async def _search(
+        self, term: str, viewer: Viewer, *, exact: bool, reference: str
+    ) -> SearchResults | Failure:
         try:
             reader = await self._readers.for_viewer(viewer)
-            found = await reader.search.search(term, exact=exact)
-        except NotConnected:
-            return Failure(FailureKind.NOT_CONNECTED, reference=reference)
-        except BudgetExhausted as late:
-            return _too_slow(late, None, reference)
-        except OAuthError as error:
-            log.warning("request_id=%s search: %s", reference, error)
-            return Failure(FailureKind.UNAVAILABLE, reference=reference)
-        except PipedriveError as error:
-            return failure(error, None, reference)
-        except Exception:
-            log.exception("request_id=%s search: unexpected error", reference)
-            return Failure(FailureKind.BUG, reference=reference)
-        return found.hits
+            return await reader.search.search(term, exact=exact)
+        except Exception as error:
+            return _failure_of(error, None, reference)
 
 
-def _too_slow(late: BudgetExhausted, person_id: int | None, reference: str) -> Failure:
-    # Our own patience ran out: answered as "unavailable or too slow", but not Pipedrive's error.
-    log.info("request_id=%s person %s: %s", reference, person_id, late)
-    return Failure(FailureKind.UNAVAILABLE, person_id=person_id, reference=reference)
+def _failure_of(error: Exception, person_id: int | None, reference: str) -> Failure:
+    """What went wrong, as the answer's `Failure`; a bug is logged with its traceback."""
+    match error:
+        case NotConnected():
+            return Failure(FailureKind.NOT_CONNECTED, person_id=person_id, reference=reference)
+        case BudgetExhausted():
+            # Our own patience ran out: answered as "too slow", but not Pipedrive's error.
+            log.info("request_id=%s person %s: %s", reference, person_id, error)
+            return Failure(FailureKind.UNAVAILABLE, person_id=person_id, reference=reference)
+        case OAuthError():  # a token could not be refreshed: Pipedrive's OAuth unreachable
+            log.warning("request_id=%s person %s: %s", reference, person_id, error)
+            return Failure(FailureKind.UNAVAILABLE, person_id=person_id, reference=reference)
+        case PipedriveError():
+            return failure(error, person_id, reference)
+    log.error("request_id=%s person %s: unexpected error", reference, person_id, exc_info=error)
+    return Failure(FailureKind.BUG, person_id=person_id, reference=reference)
 
 
 def outcome(answer: Answer) -> str:
