@@ -78,9 +78,6 @@ class AsyncTTLCache(Generic[K, V]):
                 loading.abandoned = True
                 self._loaded(key, loading)
 
-    def invalidate(self, key: K) -> None:
-        self._entries.pop(key, None)
-
     async def _load(self, key: K, load: Callable[[], Awaitable[V]], loading: _Load[V]) -> V:
         value = await load()
         newer = loading.abandoned and (key in self._loading or key in self._entries)

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field
 
 from bot.domain import SearchHit
-from bot.pipedrive.wire import LooseInt, LooseStr, WireModel
+from bot.pipedrive.wire import LooseInt, LooseStr, WireModel, object_or_none
 
 
 def _strings(value: Any) -> list[str]:
@@ -19,10 +19,6 @@ def _strings(value: Any) -> list[str]:
     # Plain strings in the documented shape; `{value: ...}` as the person endpoints send them.
     texts = [item.get("value") if isinstance(item, dict) else item for item in items]
     return [text.strip() for text in texts if isinstance(text, str) and text.strip()]
-
-
-def _object_or_none(value: Any) -> Any:
-    return value if isinstance(value, dict) else None
 
 
 def _objects(value: Any) -> list[Any]:
@@ -42,7 +38,7 @@ class _PersonItem(WireModel):
     type: LooseStr = None
     name: LooseStr = None
     emails: LooseStrings = Field(default_factory=list)
-    organization: Annotated[_Organization | None, BeforeValidator(_object_or_none)] = None
+    organization: Annotated[_Organization | None, BeforeValidator(object_or_none)] = None
 
     def to_domain(self) -> SearchHit | None:
         if self.id is None or self.id < 1 or self.type not in (None, "person"):
@@ -56,7 +52,7 @@ class _PersonItem(WireModel):
 
 
 class _Result(WireModel):
-    item: Annotated[_PersonItem | None, BeforeValidator(_object_or_none)] = None
+    item: Annotated[_PersonItem | None, BeforeValidator(object_or_none)] = None
 
 
 class WirePersonSearch(WireModel):

@@ -101,6 +101,11 @@ def web_app(card_app: PersonCardApp, signing_secret: str) -> web.Application:
 
 
 async def serve(settings: Settings) -> None:
+    if settings.pipedrive_api_version == "v1":
+        log.warning(
+            "PIPEDRIVE_API_VERSION=v1 is deprecated: Pipedrive stopped supporting GET "
+            "/v1/persons/{id} on 2026-08-01 and may remove it without notice; unset it for v2"
+        )
     card_app = await build_app(settings)
     stop = _stop_on_signals()
     try:

@@ -94,17 +94,6 @@ async def test_fresh_reloads_and_stores_the_new_value() -> None:
     assert load.calls == 2
 
 
-async def test_invalidate_forgets_the_entry() -> None:
-    values = cache()
-    load = Loader()
-
-    await values.get("k", load)
-    values.invalidate("k")
-    values.invalidate("never-there")
-
-    assert await values.get("k", load) == "k#2"
-
-
 async def test_failures_are_not_cached() -> None:
     values = cache()
     load = Loader()
