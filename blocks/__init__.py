@@ -12,6 +12,7 @@ from .connect import (
     shared_token_message,
     status_message,
 )
+from .home import DISCONNECT_ACTION_ID, HomeSettings, home_view
 from .images import has_images, without_images
 from .message import Message
 from .messages import (
@@ -93,6 +94,9 @@ from .work_object import (
 )
 
 __all__ = [
+    "DISCONNECT_ACTION_ID",
+    "HomeSettings",
+    "home_view",
     "CONNECT_ACTION_ID",
     "connect_message",
     "connected_message",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.domain import Failure, PersonCard, SearchResults
+from bot.domain import CardDetail, Failure, PersonCard, SearchResults
 
 from .message import Message
 from .messages import failure_message, no_match_message
@@ -19,11 +19,13 @@ def card_message(
     actions: bool = True,
     shared_by: str | None = None,
     fetched_at: datetime | None = None,
+    detail: CardDetail = "full",
 ) -> Message:
     """The `/person` card (with its buttons unless `actions=False`) as a message."""
     blocks = person_card(
         card,
         company_domain=company_domain,
+        detail=detail,
         actions=actions and shared_by is None,
         shared_by=shared_by,
         fetched_at=fetched_at,

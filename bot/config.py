@@ -136,6 +136,8 @@ class Settings(PipedriveSettings):
     # How much of a person an unfurl shows: the whole card, a compact one, or no unfurls.
     # Compact by default: everyone in the conversation sees an unfurl, guests included.
     unfurl_detail: Literal["full", "compact", "off"] = "compact"
+    # The most a card shared into a channel shared with another organization shows.
+    share_external: Literal["compact", "full"] = "compact"
     # Pasted links as Slack Work Objects (a preview, and a details pane per viewer) or Block Kit.
     unfurl_style: Literal["work_object", "blocks"] = "work_object"
     # The most an unfurl shows in a channel shared with another organization (Slack Connect).
@@ -164,7 +166,9 @@ class Settings(PipedriveSettings):
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("unfurl_detail", "unfurl_external", "unfurl_style", mode="before")
+    @field_validator(
+        "unfurl_detail", "unfurl_external", "unfurl_style", "share_external", mode="before"
+    )
     @classmethod
     def _lower(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value

@@ -170,12 +170,19 @@ def test_unfurl_domains_are_bare_domains(manifest: dict[str, Any]) -> None:
     assert "pipedrive.com" in domains
 
 
-def test_only_link_shared_and_entity_details_requested_are_subscribed(
-    manifest: dict[str, Any],
-) -> None:
+def test_the_bot_subscribes_to_exactly_the_events_it_handles(manifest: dict[str, Any]) -> None:
     subscriptions = manifest["settings"]["event_subscriptions"]
-    assert subscriptions["bot_events"] == ["link_shared", "entity_details_requested"]
+    assert subscriptions["bot_events"] == [
+        "link_shared",
+        "entity_details_requested",
+        "app_home_opened",
+    ]
     assert "user_events" not in subscriptions
+
+
+def test_the_home_tab_is_on_and_the_messages_tab_off(manifest: dict[str, Any]) -> None:
+    home = manifest["features"]["app_home"]
+    assert home["home_tab_enabled"] is True and home["messages_tab_enabled"] is False
 
 
 def test_work_objects_are_on_for_the_entity_type_the_app_sends(manifest: dict[str, Any]) -> None:

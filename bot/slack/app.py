@@ -19,6 +19,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from blocks import HomeSettings
 from bot.cards.connections import Connections
 from bot.cards.lookup import Lookup
 from bot.cards.oauth_states import OAuthStates
@@ -113,6 +114,7 @@ async def build_app(settings: Settings) -> PersonCardApp:
         unfurl_details=UnfurlDetails(
             UnfurlPolicy.from_settings(settings),
             ChannelDirectory(slack, max_entries=settings.cache_max_entries),
+            share_external=settings.share_external,
         ),
         state=shared,
         access=Access(
@@ -123,6 +125,16 @@ async def build_app(settings: Settings) -> PersonCardApp:
         unfurl_style=settings.unfurl_style,
         connections=connections,
         readers=readers,
+        home=HomeSettings(
+            company_domain=settings.pipedrive_company_domain,
+            per_user=settings.pipedrive_auth == "oauth",
+            unfurl_detail=settings.unfurl_detail,
+            unfurl_external=settings.unfurl_external,
+            unfurl_channels=settings.unfurl_channel_allow_list,
+            share_external=settings.share_external,
+            allowed_usergroup=settings.allowed_usergroup,
+            allow_guests=settings.allow_guests,
+        ),
     )
     bolt = AsyncApp(
         client=slack,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from blocks import HomeSettings
 from bot.cards.connections import Connections, Viewer
 from bot.cards.lookup import Lookup
 from bot.cards.readers import Readers
@@ -25,6 +26,7 @@ class Dependencies:
     access: Access  # guests and ALLOWED_USERGROUP
     # Whose Pipedrive access reads and writes for a viewer: one shared token, or their own.
     readers: Readers
+    home: HomeSettings  # what the Home tab says of the settings
     unfurl_style: Literal["work_object", "blocks"] = "work_object"
     # PIPEDRIVE_AUTH=oauth: each user's connection; None with one shared API token.
     connections: Connections | None = None

@@ -3,6 +3,8 @@ when the answer depends on whether it is shared with another organization."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from bot.cards.unfurl_policy import UnfurlPolicy, depends_on_sharing, unfurl_detail
 from bot.domain import CardDetail
 from bot.slack.channels import ChannelDirectory
@@ -11,9 +13,23 @@ from bot.slack.channels import ChannelDirectory
 class UnfurlDetails:
     """The detail for an unfurl in a channel; looks the channel up only when that matters."""
 
-    def __init__(self, policy: UnfurlPolicy, channels: ChannelDirectory) -> None:
+    def __init__(
+        self,
+        policy: UnfurlPolicy,
+        channels: ChannelDirectory,
+        *,
+        share_external: Literal["compact", "full"] = "compact",
+    ) -> None:
         self.policy = policy
         self._channels = channels
+        self.share_external = share_external
+
+    async def for_share(self, channel: str) -> CardDetail:
+        """A shared card: the whole card, but compact in a conversation shared with another
+        organization (or one Slack will not describe) unless SHARE_EXTERNAL=full."""
+        if self.share_external == "full":
+            return "full"
+        return "compact" if await self._channels.is_external(channel) else "full"
 
     async def for_channel(self, channel: str) -> CardDetail | None:
         if not depends_on_sharing(self.policy, channel):

@@ -301,3 +301,33 @@ def test_each_viewer_of_a_work_object_sees_what_their_pipedrive_shows(
     assert seen["metadata"]["external_ref"]["id"] == "202"
     hidden = presented(slack, standins, details_requested("U0PANEBOB1", 202))
     assert hidden["error"]["status"] == "not_found" and "metadata" not in hidden
+
+
+def test_the_home_tab_shows_the_viewers_own_connection_and_disconnects(
+    slack: SlackSender, standins: StandIns
+) -> None:
+    def home(viewer: str) -> dict[str, Any]:
+        before = len(standins.slack.calls_to("views.publish"))
+        slack.event({"type": "app_home_opened", "user": viewer, "tab": "home"})
+        calls = wait_for(
+            lambda: standins.slack.calls_to("views.publish")[before:], what="views.publish"
+        )
+        view: dict[str, Any] = calls[0].body["view"]
+        return view
+
+    assert "Connect Pipedrive" in json.dumps(home("U0HOMETAB1"))
+    connect(slack, standins, "U0HOMETAB1", ANN)
+    assert "Connected as *Ann Acme*" in json.dumps(home("U0HOMETAB1"))
+    before = len(standins.slack.calls_to("views.publish"))
+    payload = {
+        "type": "block_actions",
+        "user": {"id": "U0HOMETAB1"},
+        "team": {"id": "T111"},
+        "container": {"type": "view", "view_id": "V1"},
+        "trigger_id": "1.2.3",
+        "actions": [{"type": "button", "action_id": "disconnect_pipedrive", "value": "me"}],
+    }
+    slack.action(payload)
+    wait_for(lambda: standins.slack.calls_to("views.publish")[before:], what="the new Home tab")
+    slack.command("status", "home-status", user_id="U0HOMETAB1")
+    assert "have not connected" in slack.answers("home-status")[0]["text"]

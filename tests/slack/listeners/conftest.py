@@ -4,7 +4,7 @@ them (as bolt-python's own tests do), against the loopback Pipedrive and Slack s
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -144,3 +144,23 @@ async def dispatch(pipedrive: PipedriveStandIn, slack: SlackStandIn) -> AsyncIte
     app = await build_app(settings_for(pipedrive, slack, unfurl_style="blocks"))
     yield Dispatch(app, slack)
     await app.aclose()
+
+
+MakeDispatch = Callable[..., Any]
+
+
+@pytest.fixture
+async def dispatch_with(
+    pipedrive: PipedriveStandIn, slack: SlackStandIn
+) -> AsyncIterator[MakeDispatch]:
+    apps = []
+
+    async def make(**settings: Any) -> Dispatch:
+        """An app with these settings (Block Kit unfurls unless told), closed afterwards."""
+        app = await build_app(settings_for(pipedrive, slack, unfurl_style="blocks", **settings))
+        apps.append(app)
+        return Dispatch(app, slack)
+
+    yield make
+    for app in apps:
+        await app.aclose()

@@ -4,32 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
 
-from bot.slack.app import build_app
 from devkit import PipedriveStandIn, SlackStandIn
-from tests.slack.listeners.conftest import USER, Dispatch, settings_for
-
-MakeDispatch = Callable[..., Any]
-
-
-@pytest.fixture
-async def dispatch_with(
-    pipedrive: PipedriveStandIn, slack: SlackStandIn
-) -> AsyncIterator[MakeDispatch]:
-    apps = []
-
-    async def make(**settings: Any) -> Dispatch:
-        app = await build_app(settings_for(pipedrive, slack, unfurl_style="blocks", **settings))
-        apps.append(app)
-        return Dispatch(app, slack)
-
-    yield make
-    for app in apps:
-        await app.aclose()
+from tests.slack.listeners.conftest import USER, MakeDispatch
 
 
 def link_shared(url: str) -> dict[str, Any]:

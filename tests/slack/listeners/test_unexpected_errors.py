@@ -14,6 +14,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
+from blocks import HomeSettings
 from bot.cards.lookup import Lookup
 from bot.cards.readers import Reader, SharedReader
 from bot.cards.search import PeopleSearch
@@ -67,6 +68,16 @@ async def app(slack: SlackStandIn) -> AsyncIterator[tuple[AsyncApp, InFlight]]:
         state=InProcessState(),
         access=Access(web, refuse_guests=False, usergroup=None),
         readers=readers,
+        home=HomeSettings(
+            company_domain="acme",
+            per_user=False,
+            unfurl_detail="compact",
+            unfurl_external="compact",
+            unfurl_channels=None,
+            share_external="compact",
+            allowed_usergroup=None,
+            allow_guests=False,
+        ),
     )
     register_listeners(bolt, deps)
     yield bolt, in_flight

@@ -1,7 +1,9 @@
 """The `/person` card's "Share in channel" button: post the card where `/person` was typed.
 
 The card goes through the click's response_url with `response_type: in_channel`: no scope
-beyond `commands`, and it works wherever the command worked, the app a member or not. Once it
+beyond `commands`, and it works wherever the command worked, the app a member or not. Into a
+conversation shared with another organization (Slack Connect) the card goes compact, as
+unfurls do, unless SHARE_EXTERNAL=full. Once it
 is in, the ephemeral card is removed (`delete_original`). The shared copy names who shared it
 and has no Share or Refresh button. A failure is answered beside the card, which stays.
 """
@@ -50,7 +52,13 @@ async def share_person(
         return
     user = body.get("user")
     shared_by = str(user.get("id", "")) if isinstance(user, dict) else ""
-    message = card_message(answer, company_domain=deps.company_domain, shared_by=shared_by)
+    channel = body.get("channel")
+    channel_id = str(channel.get("id", "")) if isinstance(channel, dict) else ""
+    detail = await deps.unfurl_details.for_share(channel_id)
+    record.details["detail"] = detail
+    message = card_message(
+        answer, company_domain=deps.company_domain, shared_by=shared_by, detail=detail
+    )
     shared = await respond_with(
         respond, message, reference=reference, response_type="in_channel", replace_original=False
     )

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from devkit import PipedriveStandIn, SlackStandIn
-from tests.slack.listeners.conftest import USER, Dispatch
+from tests.slack.listeners.conftest import USER, Dispatch, MakeDispatch
 
 
 async def test_show_replaces_the_pick_list_with_the_card(
@@ -71,3 +71,24 @@ async def test_the_connect_button_is_only_acked(
     response = await dispatch.click("connect_pipedrive", "connect", "connect")
     assert response.status == 200
     assert slack.responses("connect") == [] and pipedrive.count() == 0
+
+
+@pytest.mark.parametrize(("setting", "detail"), [("compact", "compact"), ("full", "full")])
+async def test_a_share_into_slack_connect_is_compact_unless_chosen(
+    dispatch_with: MakeDispatch, slack: SlackStandIn, setting: str, detail: str
+) -> None:
+    slack.external_channels.add("C0CHANNEL1")
+    dispatch = await dispatch_with(share_external=setting)
+    await dispatch.click("share_person", "1", f"share-connect-{setting}")
+    shared, _ = slack.responses(f"share-connect-{setting}")
+    text = json.dumps(shared["blocks"])
+    assert ("12345@email.com" in text) is (detail == "full")
+    assert "Shared by" in text
+
+
+async def test_a_share_into_an_internal_channel_is_the_whole_card(
+    dispatch: Dispatch, slack: SlackStandIn
+) -> None:
+    await dispatch.click("share_person", "1", "share-internal")
+    shared, _ = slack.responses("share-internal")
+    assert "12345@email.com" in json.dumps(shared["blocks"])
