@@ -15,6 +15,7 @@ from bot.cards.query import (
     QUERY_TEXT_MAX,
     SEARCH_TERM_MAX,
     SEARCH_TERM_MIN,
+    Account,
     Help,
     PersonId,
     Search,
@@ -170,7 +171,7 @@ def test_every_positive_id_round_trips_as_text_and_as_link(person_id: int) -> No
 @given(st.text())
 def test_any_text_is_understood_or_refused_never_a_crash(text: str) -> None:
     query = parse_person_query(text, "acme")
-    assert isinstance(query, Help | PersonId | Search | Unrecognised)
+    assert isinstance(query, Help | PersonId | Search | Unrecognised | Account)
     if isinstance(query, PersonId):
         assert 0 < query.person_id <= MAX_PERSON_ID
     if isinstance(query, Search):
@@ -258,3 +259,20 @@ def test_the_longest_search_term_is_still_searched() -> None:
     term = "a@b.c" + "d" * (SEARCH_TERM_MAX - 5)
     assert parse_person_query(term, "acme") == Search(term, exact=True)
     assert parse_person_query(term + "d", "acme") == Unrecognised(term + "d")
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("status", "status"),
+        (" STATUS ", "status"),
+        ("disconnect", "disconnect"),
+        ("Disconnect", "disconnect"),
+    ],
+)
+def test_status_and_disconnect_are_about_the_askers_own_connection(text: str, action: str) -> None:
+    assert parse_person_query(text, "acme") == Account(action)  # type: ignore[arg-type]
+
+
+def test_a_person_named_status_is_still_found_by_more_words() -> None:
+    assert parse_person_query("status quo", "acme") == Search("status quo")
