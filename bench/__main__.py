@@ -39,6 +39,7 @@ from .load import (
     Ids,
     Load,
     Target,
+    background,
     bench_environment,
     command_burst,
     p,
@@ -48,6 +49,8 @@ from .oauth import OAUTH, OAuthRun, run_oauth
 from .processes import ProcessesRun, run_processes, with_redis
 
 HERE = Path(__file__).resolve().parent
+# The phases of a round, in order.
+PHASES = ("single cards", "command bursts", "unfurl bursts")
 
 
 @dataclass
@@ -68,6 +71,8 @@ class Round:
     unfurl_requests: int = 0
     unfurl_tokens: int = 0
     over_limit: int = 0  # Pipedrive requests refused with 429 by the burst window, all phases
+    # ... by phase: single cards, the command burst (until the next phase), the unfurl burst
+    over_limit_by_phase: Counter[str] = field(default_factory=Counter)
 
 
 async def one_round(
@@ -89,6 +94,7 @@ async def one_round(
                 getattr(result, kind).append(arrived[name].received_at - sent)
             getattr(result, f"{kind}_tokens").append(pipedrive.tokens(before))
 
+    burst_start = len(pipedrive.requests)
     distinct = ids.take(args.distinct)
     result.burst = await command_burst([load], pipedrive, distinct, args.burst, f"{tag}-burst")
 
@@ -98,7 +104,7 @@ async def one_round(
         for n in range(args.unfurls)
     ]
     before = len(pipedrive.requests)
-    unfurl_sends = await asyncio.gather(*(load.link_shared(url, n) for n, url in enumerate(urls)))
+    unfurl_sends = await asyncio.gather(*(load.link_shared(url) for url in urls))
     unfurled = await load.unfurl_arrivals(urls, timeout=30)
     result.unfurl_requests = len(pipedrive.requests) - before
     result.unfurl_tokens = pipedrive.tokens(before)
@@ -111,6 +117,10 @@ async def one_round(
     result.unfurls_as_entities = sum(u.kind == "work_object" for u in unfurled.values())
     result.unfurls_complete = sum(u.complete for u in unfurled.values())
     result.over_limit = pipedrive.over_limit(first_request)
+    starts = [first_request, burst_start, before, len(pipedrive.requests)]
+    for phase, start, end in zip(PHASES, starts, starts[1:], strict=False):
+        seen = pipedrive.requests[start:end]
+        result.over_limit_by_phase[phase] = sum(request.over_limit for request in seen)
     return result
 
 
@@ -458,6 +468,10 @@ def by_endpoint(bursts: Sequence[Burst]) -> str:
 
 def report(args: argparse.Namespace, results: Results, command: str, plot_name: str) -> str:
     project, floor = results.project, results.floor
+    over_limit_by_phase = {
+        phase: sum(r.over_limit_by_phase[phase] for r in results.rounds["project"])
+        for phase in PHASES
+    }
     checks = targets(
         project,
         floor,
@@ -498,6 +512,8 @@ def report(args: argparse.Namespace, results: Results, command: str, plot_name: 
         "",
         "Pipedrive requests (tokens) in the project's command bursts, by endpoint (all rounds): "
         + by_endpoint([r.burst for r in results.rounds["project"]])
+        + ". The project's requests over the announced limit, by phase (all rounds): "
+        + ", ".join(f"{phase} {count}" for phase, count in over_limit_by_phase.items())
         + ".",
         "",
         *oauth_section(args, results),
@@ -582,7 +598,7 @@ def processes_section(args: argparse.Namespace, results: Results) -> list[str]:
 
 async def run(args: argparse.Namespace) -> Results:
     slack = SlackStandIn(bot_token=BOT_TOKEN)
-    await slack.start()
+    await background("slack").start(slack)
     limits = httpx.Limits(max_connections=args.burst + 10, max_keepalive_connections=args.burst)
     try:
         async with httpx.AsyncClient(timeout=60, limits=limits) as http:
@@ -605,7 +621,7 @@ async def run(args: argparse.Namespace) -> Results:
             else:
                 results.processes = await run_processes(args, slack, http)
     finally:
-        await slack.stop()
+        await background("slack").stop(slack)
     return results
 
 
@@ -616,7 +632,7 @@ async def main_rounds(
     pipedrive = PipedriveStandIn(
         token=PIPEDRIVE_TOKEN, latency=args.latency, burst_limit=args.pipedrive_limit
     )
-    await pipedrive.start()
+    await background("pipedrive").start(pipedrive)
     # Every round of either target takes fresh ids: the floor's too, though it never reads them.
     per_round = args.singles + 2 * args.distinct
     pipedrive.add_people(2 * args.rounds * per_round, start=2)
@@ -644,7 +660,7 @@ async def main_rounds(
         for app in apps.values():
             if app.process is not None:
                 app.terminate()
-        await pipedrive.stop()
+        await background("pipedrive").stop(pipedrive)
     return Results(project=project, floor=floor, rounds=rounds)
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
+import itertools
 import json
 import math
 import random
@@ -16,9 +18,10 @@ import re
 import secrets
 import statistics
 import sys
+import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Coroutine, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlencode
@@ -29,6 +32,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot.pipedrive.pacing import BURST_WINDOW_SECONDS, WINDOW_GUARD_SECONDS
 from devkit import PipedriveStandIn, SlackStandIn
 from devkit.harness import SIGNING_SECRET, AppProcess, app_environment_for
+from devkit.serving import LoopbackServer
 from devkit.slack import SlackCall
 
 # Who sends the commands unless a burst names its users (one Slack user, one workspace).
@@ -39,6 +43,8 @@ TEAM = "T111"
 FULL_ENTITY_FIELDS = frozenset({"owner", "organization", "next_activity"})
 
 UnfurlKind = Literal["work_object", "blocks"]
+# Numbers for `link_shared` events, unique in the run.
+_EVENTS = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,34 @@ class Unfurl:
         if self.kind == "work_object":
             return is_complete_entity(self.content)
         return is_complete_card(self.content)
+
+
+class Background:
+    """An event loop on a thread of its own, serving stand-ins. The load generator's loop is
+    held up for a second at a time while it sends a burst; a stand-in served there would stamp
+    requests late and bunched (a Pipedrive stand-in would then count requests the app spread
+    over the window as over it, and a Slack stand-in would see answers late)."""
+
+    def __init__(self, name: str) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, name=name, daemon=True)
+        self._thread.start()
+
+    async def start(self, server: LoopbackServer) -> None:
+        await self._run(server.start())
+
+    async def stop(self, server: LoopbackServer) -> None:
+        await self._run(server.stop())
+
+    async def _run(self, coroutine: Coroutine[Any, Any, object]) -> None:
+        await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coroutine, self.loop))
+
+
+@functools.cache
+def background(name: str) -> Background:
+    """The background loop `name` ("pipedrive", "slack"): one each, so neither holds the other
+    up; made when first asked for."""
+    return Background(f"bench-{name}")
 
 
 def is_card(blocks: list[dict[str, Any]]) -> bool:
@@ -160,7 +194,9 @@ class Load:
         body = urlencode({"payload": json.dumps(payload)})
         return await self.post(body, "application/x-www-form-urlencoded")
 
-    async def link_shared(self, url: str, number: int) -> float:
+    async def link_shared(self, url: str) -> float:
+        # Each event its own id (the app handles an event id once) and its own message.
+        number = next(_EVENTS)
         event = {
             "type": "link_shared",
             "channel": "C111",
@@ -174,7 +210,7 @@ class Load:
             "type": "event_callback",
             "team_id": TEAM,
             "api_app_id": "A111",
-            "event_id": f"Ev{number}",
+            "event_id": f"Ev{number:08d}",
             "event_time": int(time.time()),
             "event": event,
         }

@@ -28,7 +28,15 @@ from cryptography.fernet import Fernet
 from devkit import PipedriveOAuthStandIn, PipedriveStandIn, SlackStandIn
 from devkit.harness import PIPEDRIVE_TOKEN, AppProcess
 
-from .load import Load, Target, alternate_rounds, bench_environment, first_cards, is_card
+from .load import (
+    Load,
+    Target,
+    alternate_rounds,
+    background,
+    bench_environment,
+    first_cards,
+    is_card,
+)
 
 FIRST_PIPEDRIVE_USER = 7001
 CONNECT_ACTION_ID = "connect_pipedrive"
@@ -95,7 +103,7 @@ async def run_oauth(
     )
     oauth = PipedriveOAuthStandIn(api=pipedrive)
     for standin in (api, pipedrive, oauth):
-        await standin.start()
+        await background("pipedrive").start(standin)
     for standin in (api, pipedrive):
         standin.add_people(args.rounds * args.distinct, start=2)
     for number in range(len(users)):
@@ -146,6 +154,6 @@ async def run_oauth(
             if app.process is not None:
                 app.terminate()
         for standin in (oauth, pipedrive, api):
-            await standin.stop()
+            await background("pipedrive").stop(standin)
         shutil.rmtree(directory, ignore_errors=True)
     return result

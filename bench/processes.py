@@ -22,7 +22,14 @@ import httpx
 from devkit import PipedriveStandIn, SlackStandIn
 from devkit.harness import AppProcess
 
-from .load import Target, alternate_rounds, bench_environment, first_cards, fresh_credentials
+from .load import (
+    Target,
+    alternate_rounds,
+    background,
+    bench_environment,
+    first_cards,
+    fresh_credentials,
+)
 
 ONE_PROCESS = "1 process"
 
@@ -57,7 +64,7 @@ async def run_processes(
             pipedrive = PipedriveStandIn(
                 token=token, latency=args.latency, burst_limit=args.pipedrive_limit
             )
-            await pipedrive.start()
+            await background("pipedrive").start(pipedrive)
             pipedrive.add_people(args.rounds * args.distinct, start=2)
             redis = {"REDIS_URL": redis_url} if redis_url else {}
             env = bench_environment(
@@ -85,4 +92,4 @@ async def run_processes(
             for app in target.apps:
                 if app.process is not None:
                     app.terminate()
-            await target.pipedrive.stop()
+            await background("pipedrive").stop(target.pipedrive)
