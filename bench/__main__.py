@@ -4,48 +4,53 @@ The app is started exactly as the Procfile starts it, against a loopback Pipedri
 with a fixed latency per request that keeps Pipedrive's per-token burst window (20 requests per
 2 s by default, the smallest plans'; 429 past it) and adds up Pipedrive's published token cost
 of what it serves, and a Slack stand-in that receives `response_url` posts and `chat.unfurl`.
-The same signed load goes to a floor (`bench/floor.py`: bare Bolt, static card), in alternating
-rounds; every figure is the median over rounds, and the result is the ratio of the project's
-figure to the floor's.
+The same signed load goes to a floor (`bench/floor.py`: bare Bolt, static card and Work
+Object), in alternating rounds; every figure is the median over rounds, and the result is the
+ratio of the project's figure to the floor's. Then the same command burst by many Slack users
+with `PIPEDRIVE_AUTH=oauth` (`bench/oauth.py`), and spread over several app processes with and
+without a shared Redis (`bench/processes.py`).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
+import math
 import os
 import platform
-import re
 import statistics
 import sys
-import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlencode
 
 import httpx
-from slack_sdk.signature import SignatureVerifier
 
-from bot.config import PipedriveSettings
-from bot.pipedrive.pacing import BURST_WINDOW_SECONDS, DEFAULT_BURST_LIMIT, WINDOW_GUARD_SECONDS
+from bot.config import PipedriveSettings, Settings
+from bot.pipedrive.pacing import DEFAULT_BURST_LIMIT
 from devkit import PipedriveStandIn, SlackStandIn
-from devkit.harness import (
-    BOT_TOKEN,
-    COMPANY,
-    PIPEDRIVE_TOKEN,
-    ROOT,
-    SIGNING_SECRET,
-    AppProcess,
-    app_environment_for,
+from devkit.harness import BOT_TOKEN, COMPANY, PIPEDRIVE_TOKEN, ROOT, AppProcess
+
+from .load import (
+    Burst,
+    BurstFigures,
+    Ids,
+    Load,
+    Target,
+    background,
+    bench_environment,
+    command_burst,
+    p,
+    window_room,
 )
-from devkit.slack import SlackCall
+from .oauth import OAUTH, OAuthRun, run_oauth
+from .processes import ProcessesRun, run_processes, with_redis
 
 HERE = Path(__file__).resolve().parent
+# The phases of a round, in order.
+PHASES = ("single cards", "command bursts", "unfurl bursts")
 
 
 @dataclass
@@ -58,161 +63,16 @@ class Round:
     cold_tokens: list[int] = field(default_factory=list)  # Pipedrive tokens per single card
     warm_tokens: list[int] = field(default_factory=list)
     refreshed_tokens: list[int] = field(default_factory=list)
-    acks: list[float] = field(default_factory=list)  # burst: send -> HTTP response
-    cards: list[float] = field(default_factory=list)  # burst: send -> card at response_url
+    burst: Burst = field(default_factory=Burst)  # concurrent `/person` commands
     unfurls: list[float] = field(default_factory=list)  # event sent -> chat.unfurl
-    sent: int = 0
-    answered: int = 0
-    shown: int = 0  # burst answers that were a card (not an error message)
-    complete: int = 0  # ... with every part: picture, next and last activity
     unfurls_sent: int = 0
+    unfurls_as_entities: int = 0  # previews sent as Work Objects (not Block Kit)
     unfurls_complete: int = 0
-    pipedrive_requests: int = 0
-    burst_tokens: int = 0
     unfurl_requests: int = 0
     unfurl_tokens: int = 0
     over_limit: int = 0  # Pipedrive requests refused with 429 by the burst window, all phases
-    endpoints: Counter[str] = field(default_factory=Counter)  # burst requests by endpoint
-    endpoint_tokens: Counter[str] = field(default_factory=Counter)
-
-
-def is_card(blocks: list[dict[str, Any]]) -> bool:
-    return bool(blocks) and blocks[0].get("type") == "header"
-
-
-def is_complete_card(blocks: list[dict[str, Any]]) -> bool:
-    """A card with every part the sample people have: picture, next and last activity."""
-    text = json.dumps(blocks)
-    has_picture = any(block.get("accessory", {}).get("type") == "image" for block in blocks)
-    return has_picture and "*Next activity*" in text and "*Last activity*" in text
-
-
-class Load:
-    """Signed requests to one target, timed against the Slack stand-in's arrival clock."""
-
-    def __init__(self, url: str, slack: SlackStandIn, http: httpx.AsyncClient) -> None:
-        self.url = f"{url}/slack/events"
-        self.slack = slack
-        self.http = http
-        self.signer = SignatureVerifier(SIGNING_SECRET)
-
-    async def post(self, body: str, content_type: str) -> float:
-        """Send; return the time it was sent (perf_counter) after the ack came back OK."""
-        timestamp = str(int(time.time()))
-        signature = self.signer.generate_signature(timestamp=timestamp, body=body)
-        headers = {
-            "Content-Type": content_type,
-            "X-Slack-Request-Timestamp": timestamp,
-            "X-Slack-Signature": signature or "",
-        }
-        sent = time.perf_counter()
-        response = await self.http.post(self.url, content=body.encode(), headers=headers)
-        response.raise_for_status()
-        return sent
-
-    async def command(self, person_id: int, name: str) -> tuple[float, float]:
-        """(sent, ack latency) of `/person <id>` answering to response_url `name`."""
-        body = urlencode(
-            {
-                "command": "/person",
-                "text": str(person_id),
-                "team_id": "T111",
-                "channel_id": "C111",
-                "user_id": "W111",
-                "response_url": self.slack.response_url(name),
-                "trigger_id": "111.111.xxx",
-            }
-        )
-        sent = await self.post(body, "application/x-www-form-urlencoded")
-        return sent, time.perf_counter() - sent
-
-    async def refresh(self, person_id: int, name: str) -> float:
-        """Click the card's Refresh, answering to response_url `name`; when it was sent."""
-        payload = {
-            "type": "block_actions",
-            "user": {"id": "W111", "username": "jane", "name": "jane", "team_id": "T111"},
-            "api_app_id": "A111",
-            "token": "verification-token",
-            "container": {"type": "message", "message_ts": "1.2", "channel_id": "C111"},
-            "trigger_id": "111.222.abc",
-            "team": {"id": "T111", "domain": "acme"},
-            "channel": {"id": "C111", "name": "general"},
-            "response_url": self.slack.response_url(name),
-            "actions": [
-                {
-                    "type": "button",
-                    "action_id": "refresh_person",
-                    "block_id": "actions",
-                    "value": str(person_id),
-                    "action_ts": "1.3",
-                }
-            ],
-        }
-        body = urlencode({"payload": json.dumps(payload)})
-        return await self.post(body, "application/x-www-form-urlencoded")
-
-    async def link_shared(self, url: str, number: int) -> float:
-        event = {
-            "type": "link_shared",
-            "channel": "C111",
-            "user": "W111",
-            "message_ts": f"{number}.0001",
-            "unfurl_id": f"C111.{number}.unfurl",
-            "source": "conversations_history",
-            "links": [{"domain": "pipedrive.com", "url": url}],
-        }
-        envelope = {
-            "type": "event_callback",
-            "team_id": "T111",
-            "api_app_id": "A111",
-            "event_id": f"Ev{number}",
-            "event_time": int(time.time()),
-            "event": event,
-        }
-        return await self.post(json.dumps(envelope), "application/json")
-
-    async def card_arrivals(self, names: Iterable[str], timeout: float) -> dict[str, SlackCall]:
-        """The first post each response_url got; missing ones left out."""
-        wanted = {f"/response/{name}": name for name in names}
-        deadline = time.perf_counter() + timeout
-        while True:
-            arrived = {
-                wanted[call.path]: call
-                for call in reversed(self.slack.calls)
-                if call.path in wanted
-            }
-            if len(arrived) == len(wanted) or time.perf_counter() > deadline:
-                return arrived
-            await asyncio.sleep(0.005)
-
-    async def unfurl_arrivals(
-        self, urls: Iterable[str], timeout: float
-    ) -> dict[str, tuple[float, list[dict[str, Any]]]]:
-        """When each URL was unfurled, and into which blocks."""
-        wanted = set(urls)
-        deadline = time.perf_counter() + timeout
-        while True:
-            arrived = {
-                url: (call.received_at, unfurl["blocks"])
-                for call in reversed(self.slack.calls_to("chat.unfurl"))
-                for url, unfurl in call.body.get("unfurls", {}).items()
-                if url in wanted
-            }
-            if len(arrived) == len(wanted) or time.perf_counter() > deadline:
-                return arrived
-            await asyncio.sleep(0.005)
-
-
-class Ids:
-    """Person ids no earlier request used, so every "cold" request really is cold."""
-
-    def __init__(self, start: int) -> None:
-        self.next = start
-
-    def take(self, count: int) -> list[int]:
-        taken = list(range(self.next, self.next + count))
-        self.next += count
-        return taken
+    # ... by phase: single cards, the command burst (until the next phase), the unfurl burst
+    over_limit_by_phase: Counter[str] = field(default_factory=Counter)
 
 
 async def one_round(
@@ -234,32 +94,9 @@ async def one_round(
                 getattr(result, kind).append(arrived[name].received_at - sent)
             getattr(result, f"{kind}_tokens").append(pipedrive.tokens(before))
 
+    burst_start = len(pipedrive.requests)
     distinct = ids.take(args.distinct)
-    names = [f"{tag}-burst-{n}" for n in range(args.burst)]
-    before = len(pipedrive.requests)
-    sends = await asyncio.gather(
-        *(load.command(distinct[n % len(distinct)], name) for n, name in enumerate(names))
-    )
-    arrived = await load.card_arrivals(names, timeout=30)
-    burst_requests = pipedrive.requests[before:]
-    result.pipedrive_requests = len(burst_requests)
-    result.burst_tokens = pipedrive.tokens(before)
-    for seen in burst_requests:
-        endpoint = re.sub(r"/[0-9]+", "/{id}", seen.path)
-        result.endpoints[endpoint] += 1
-        result.endpoint_tokens[endpoint] += seen.tokens
-    result.sent = len(names)
-    result.answered = len(arrived)
-    result.shown = sum(is_card(call.body.get("blocks", [])) for call in arrived.values())
-    result.complete = sum(
-        is_complete_card(call.body.get("blocks", [])) for call in arrived.values()
-    )
-    result.acks = [ack for _, ack in sends]
-    result.cards = [
-        arrived[name].received_at - sent
-        for name, (sent, _) in zip(names, sends, strict=True)
-        if name in arrived
-    ]
+    result.burst = await command_burst([load], pipedrive, distinct, args.burst, f"{tag}-burst")
 
     people = ids.take(args.distinct)
     urls = [
@@ -267,34 +104,24 @@ async def one_round(
         for n in range(args.unfurls)
     ]
     before = len(pipedrive.requests)
-    unfurl_sends = await asyncio.gather(*(load.link_shared(url, n) for n, url in enumerate(urls)))
+    unfurl_sends = await asyncio.gather(*(load.link_shared(url) for url in urls))
     unfurled = await load.unfurl_arrivals(urls, timeout=30)
     result.unfurl_requests = len(pipedrive.requests) - before
     result.unfurl_tokens = pipedrive.tokens(before)
     result.unfurls = [
-        unfurled[url][0] - sent
+        unfurled[url].received_at - sent
         for url, sent in zip(urls, unfurl_sends, strict=True)
         if url in unfurled
     ]
     result.unfurls_sent = len(urls)
-    result.unfurls_complete = sum(is_complete_card(blocks) for _, blocks in unfurled.values())
+    result.unfurls_as_entities = sum(u.kind == "work_object" for u in unfurled.values())
+    result.unfurls_complete = sum(u.complete for u in unfurled.values())
     result.over_limit = pipedrive.over_limit(first_request)
+    starts = [first_request, burst_start, before, len(pipedrive.requests)]
+    for phase, start, end in zip(PHASES, starts, starts[1:], strict=False):
+        seen = pipedrive.requests[start:end]
+        result.over_limit_by_phase[phase] = sum(request.over_limit for request in seen)
     return result
-
-
-async def window_room(pipedrive: PipedriveStandIn, limit: int, needed: int = 8) -> None:
-    """Wait until the burst window (the app's, a guard wider than Pipedrive's) has room for a
-    card's reads: single cards are timed as a lone user's, not queued behind the one before."""
-    while pipedrive.arrived_within(BURST_WINDOW_SECONDS + WINDOW_GUARD_SECONDS) > limit - needed:
-        await asyncio.sleep(0.05)
-
-
-def p(values: list[float], q: float) -> float:
-    """The q-quantile (0..1) of values, nearest rank; NaN for none."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
 @dataclass
@@ -308,6 +135,7 @@ class Figures:
     ack_p99_ms: float
     card_p50_ms: float
     card_p99_ms: float
+    cards_per_second: float
     unfurl_p50_ms: float
     unfurl_p99_ms: float
     answered: int
@@ -315,6 +143,7 @@ class Figures:
     all_answered: bool
     shown: int  # worst round
     complete: int  # worst round
+    unfurls_as_entities: int  # worst round
     unfurls_complete: int  # worst round
     unfurls_sent: int
     requests_per_card: float
@@ -326,6 +155,7 @@ class Figures:
     tokens_per_unfurl: float
     over_limit: int  # every round
     peak_rss_mib: float
+    bursts: BurstFigures
 
     @classmethod
     def of(cls, rounds: list[Round], peak_rss_mib: float) -> Figures:
@@ -335,34 +165,38 @@ class Figures:
         def median_tokens(pick: Callable[[Round], list[int]]) -> float:
             return float(statistics.median(t for r in rounds for t in pick(r)))
 
+        bursts = BurstFigures.of([r.burst for r in rounds])
         return cls(
             cold_p50_ms=median(lambda r: p(r.cold, 0.5)),
             warm_p50_ms=median(lambda r: p(r.warm, 0.5)),
             refreshed_p50_ms=median(lambda r: p(r.refreshed, 0.5)),
-            ack_p50_ms=median(lambda r: p(r.acks, 0.5)),
-            ack_p99_ms=median(lambda r: p(r.acks, 0.99)),
-            card_p50_ms=median(lambda r: p(r.cards, 0.5)),
-            card_p99_ms=median(lambda r: p(r.cards, 0.99)),
+            ack_p50_ms=bursts.ack_p50_ms,
+            ack_p99_ms=bursts.ack_p99_ms,
+            card_p50_ms=bursts.card_p50_ms,
+            card_p99_ms=bursts.card_p99_ms,
+            cards_per_second=bursts.cards_per_second,
             unfurl_p50_ms=median(lambda r: p(r.unfurls, 0.5)),
             unfurl_p99_ms=median(lambda r: p(r.unfurls, 0.99)),
-            answered=min(r.answered for r in rounds),
-            sent=rounds[0].sent,
-            all_answered=all(r.answered == r.sent for r in rounds),
-            shown=min(r.shown for r in rounds),
-            complete=min(r.complete for r in rounds),
+            answered=bursts.answered,
+            sent=bursts.sent,
+            all_answered=bursts.all_answered,
+            shown=bursts.shown,
+            complete=bursts.complete,
+            unfurls_as_entities=min(r.unfurls_as_entities for r in rounds),
             unfurls_complete=min(r.unfurls_complete for r in rounds),
             unfurls_sent=rounds[0].unfurls_sent,
-            requests_per_card=statistics.median(r.pipedrive_requests / r.sent for r in rounds),
+            requests_per_card=bursts.requests_per_card,
             requests_per_unfurl=statistics.median(
                 r.unfurl_requests / r.unfurls_sent for r in rounds
             ),
             cold_tokens=median_tokens(lambda r: r.cold_tokens),
             warm_tokens=median_tokens(lambda r: r.warm_tokens),
             refreshed_tokens=median_tokens(lambda r: r.refreshed_tokens),
-            tokens_per_card=statistics.median(r.burst_tokens / r.sent for r in rounds),
+            tokens_per_card=bursts.tokens_per_card,
             tokens_per_unfurl=statistics.median(r.unfurl_tokens / r.unfurls_sent for r in rounds),
             over_limit=sum(r.over_limit for r in rounds),
             peak_rss_mib=peak_rss_mib,
+            bursts=bursts,
         )
 
 
@@ -375,6 +209,7 @@ ROWS: list[tuple[str, str, str]] = [
     ("burst ack (p99)", "ack_p99_ms", "ms"),
     ("burst time to card (p50)", "card_p50_ms", "ms"),
     ("burst time to card (p99)", "card_p99_ms", "ms"),
+    ("burst cards per second", "cards_per_second", "/s"),
     ("unfurl burst, time to unfurl (p50)", "unfurl_p50_ms", "ms"),
     ("unfurl burst, time to unfurl (p99)", "unfurl_p99_ms", "ms"),
     ("Pipedrive requests per card (burst)", "requests_per_card", ""),
@@ -388,13 +223,26 @@ ROWS: list[tuple[str, str, str]] = [
     ("peak RSS", "peak_rss_mib", "MiB"),
 ]
 
+# The rows of a burst-only comparison (oauth, several processes).
+BURST_ROWS: list[tuple[str, str, str]] = [
+    ("burst ack (p50)", "ack_p50_ms", "ms"),
+    ("burst ack (p99)", "ack_p99_ms", "ms"),
+    ("burst time to card (p50)", "card_p50_ms", "ms"),
+    ("burst time to card (p99)", "card_p99_ms", "ms"),
+    ("burst cards per second", "cards_per_second", "/s"),
+    ("Pipedrive requests per card (burst)", "requests_per_card", ""),
+    ("Pipedrive tokens per card (burst)", "tokens_per_card", ""),
+    ("Pipedrive requests over the announced limit (bursts, all rounds)", "over_limit", ""),
+]
+
 
 def table(project: Figures, floor: Figures) -> str:
     lines = ["| figure | project | floor | project / floor |", "|---|---:|---:|---:|"]
     for label, attribute, unit in ROWS:
         mine, base = getattr(project, attribute), getattr(floor, attribute)
-        ratio = f"{mine / base:.2f}" if base else "–"
-        lines.append(f"| {label} | {_shown(mine, unit)} | {_shown(base, unit)} | {ratio} |")
+        lines.append(
+            f"| {label} | {_shown(mine, unit)} | {_shown(base, unit)} | {_ratio(mine, base)} |"
+        )
     lines.append(
         f"| answered / sent (worst round) | {project.answered} / {project.sent} "
         f"| {floor.answered} / {floor.sent} | |"
@@ -408,10 +256,48 @@ def table(project: Figures, floor: Figures) -> str:
         f"| {floor.complete} / {floor.sent} | |"
     )
     lines.append(
+        f"| unfurls as Work Objects / sent (worst round) | {project.unfurls_as_entities} / "
+        f"{project.unfurls_sent} | {floor.unfurls_as_entities} / {floor.unfurls_sent} | |"
+    )
+    lines.append(
         f"| complete unfurls / sent (worst round) | {project.unfurls_complete} / "
         f"{project.unfurls_sent} | {floor.unfurls_complete} / {floor.unfurls_sent} | |"
     )
     return "\n".join(lines)
+
+
+def burst_table(
+    columns: Sequence[tuple[str, BurstFigures]],
+    ratio: str | None = None,
+    extra: Sequence[tuple[str, Sequence[str]]] = (),
+) -> str:
+    """Burst figures side by side; with `ratio` ("b / a"), the second column over the first."""
+    names = [name for name, _ in columns]
+    head = ["figure", *names, *([ratio] if ratio else [])]
+    lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
+
+    def row(label: str, cells: Sequence[str], ratio_cell: str = "") -> None:
+        lines.append("| " + " | ".join([label, *cells, *([ratio_cell] if ratio else [])]) + " |")
+
+    for label, attribute, unit in BURST_ROWS:
+        values = [getattr(figures, attribute) for _, figures in columns]
+        shown = [_shown(value, unit) for value in values]
+        row(label, shown, _ratio(values[1], values[0]) if ratio else "")
+    for label, count in (
+        ("answered / sent (worst round)", "answered"),
+        ("cards / sent (worst round)", "shown"),
+        ("complete cards / sent (worst round)", "complete"),
+    ):
+        row(label, [f"{getattr(figures, count)} / {figures.sent}" for _, figures in columns])
+    for label, cells in extra:
+        row(label, cells)
+    return "\n".join(lines)
+
+
+def _ratio(mine: float, base: float) -> str:
+    if not base or math.isnan(base) or math.isnan(mine):
+        return "–"
+    return f"{mine / base:.2f}"
 
 
 def _shown(value: float, unit: str) -> str:
@@ -423,10 +309,15 @@ def _shown(value: float, unit: str) -> str:
 
 
 def targets(
-    project: Figures, floor: Figures, latency_ms: float, pipedrive_limit: int
+    project: Figures,
+    floor: Figures,
+    latency_ms: float,
+    pipedrive_limit: int,
+    oauth: OAuthRun | None = None,
+    processes: ProcessesRun | None = None,
 ) -> list[tuple[str, bool]]:
     cold_limit = 2 * latency_ms + 15
-    return [
+    checks = [
         (
             f"ack p99 under the burst ≤ 1.3 × floor ({1.3 * floor.ack_p99_ms:.1f} ms): "
             f"{project.ack_p99_ms:.1f} ms",
@@ -466,46 +357,129 @@ def targets(
             project.over_limit == 0,
         ),
     ]
+    if oauth is not None:
+        figures = BurstFigures.of(oauth.targets[OAUTH].bursts)
+        checks.append(
+            (
+                f"oauth: every command answered in every round: {figures.answered} / "
+                f"{figures.sent}, with a card: {figures.shown} / {figures.sent} (worst round)",
+                figures.all_answered and figures.shown == figures.sent,
+            )
+        )
+    if processes is not None:
+        shared = BurstFigures.of(processes.targets[with_redis(processes.processes)].bursts)
+        checks.append(
+            (
+                f"{processes.processes} processes sharing Redis: 0 requests over the announced "
+                f"limit ({pipedrive_limit} per 2 s): {shared.over_limit}",
+                shared.over_limit == 0,
+            )
+        )
+    return checks
 
 
-def plot(rounds: dict[str, list[Round]], path: Path) -> None:
+Curve = tuple[str, list[float], str]  # label, values (seconds), line style
+
+
+def plot(
+    rounds: dict[str, list[Round]],
+    oauth: OAuthRun | None,
+    processes: ProcessesRun | None,
+    path: Path,
+) -> None:
+    """CDFs: project vs floor (top row), api_token vs oauth and 1 vs N processes (bottom)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    panels = [
-        ("burst ack", "acks"),
-        ("burst time to card", "cards"),
-        ("unfurl burst, time to unfurl", "unfurls"),
+    def bursts_of(target: str) -> list[Burst]:
+        return [r.burst for r in rounds[target]]
+
+    def values(bursts: Sequence[Burst], attribute: str) -> list[float]:
+        return [v for b in bursts for v in getattr(b, attribute)]
+
+    def project_vs_floor(attribute: str) -> list[Curve]:
+        return [
+            ("project", values(bursts_of("project"), attribute), "-"),
+            ("floor", values(bursts_of("floor"), attribute), "--"),
+        ]
+
+    def compared(run: OAuthRun | ProcessesRun | None, attribute: str) -> list[Curve]:
+        styles = ["-", "--", ":", "-."]
+        targets = list(run.targets.values()) if run else []
+        return [
+            (target.name, values(target.bursts, attribute), styles[n % len(styles)])
+            for n, target in enumerate(targets)
+        ]
+
+    many = processes.processes if processes else 2
+    panels: list[tuple[str, list[Curve]]] = [
+        ("burst ack", project_vs_floor("acks")),
+        ("burst time to card", project_vs_floor("cards")),
+        (
+            "unfurl burst, time to unfurl",
+            [
+                (target, [v for r in rounds[target] for v in r.unfurls], style)
+                for target, style in (("project", "-"), ("floor", "--"))
+            ],
+        ),
+        ("burst time to card: api_token vs oauth", compared(oauth, "cards")),
+        (f"burst ack: 1 vs {many} processes", compared(processes, "acks")),
+        (f"burst time to card: 1 vs {many} processes", compared(processes, "cards")),
     ]
-    figure, axes = plt.subplots(1, len(panels), figsize=(15, 4.5))
-    for axis, (title, attribute) in zip(axes, panels, strict=True):
-        for target, style in (("project", "-"), ("floor", "--")):
-            values = sorted(v * 1000 for r in rounds[target] for v in getattr(r, attribute))
-            if values:
-                share = [(n + 1) / len(values) for n in range(len(values))]
-                axis.plot(values, share, style, label=target)
+    figure, axes = plt.subplots(2, 3, figsize=(15, 9))
+    for axis, (title, curves) in zip(axes.flat, panels, strict=True):
+        for label, seconds, style in curves:
+            ordered = sorted(v * 1000 for v in seconds)
+            if ordered:
+                share = [(n + 1) / len(ordered) for n in range(len(ordered))]
+                axis.plot(ordered, share, style, label=label)
         axis.set_title(title)
         axis.set_xlabel("ms")
         axis.set_ylabel("share of requests (CDF)")
         axis.grid(alpha=0.3)
-        axis.legend()
+        if axis.lines:
+            axis.legend()
+        else:
+            axis.text(0.5, 0.5, "not run", ha="center", va="center", transform=axis.transAxes)
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)
 
 
-def report(
-    args: argparse.Namespace,
-    project: Figures,
-    floor: Figures,
-    endpoints: Counter[str],
-    endpoint_tokens: Counter[str],
-    command: str,
-    plot_name: str,
-) -> str:
-    checks = targets(project, floor, args.latency * 1000, args.pipedrive_limit)
+@dataclass
+class Results:
+    """Everything one run of the bench measured."""
+
+    project: Figures
+    floor: Figures
+    rounds: dict[str, list[Round]]
+    oauth: OAuthRun | None = None
+    processes: ProcessesRun | None = None
+    skipped: list[str] = field(default_factory=list)  # parts not run, and why
+
+
+def by_endpoint(bursts: Sequence[Burst]) -> str:
+    counts = sum((b.endpoints for b in bursts), Counter[str]())
+    tokens = sum((b.endpoint_tokens for b in bursts), Counter[str]())
+    return ", ".join(f"`{path}` {count} ({tokens[path]})" for path, count in counts.most_common())
+
+
+def report(args: argparse.Namespace, results: Results, command: str, plot_name: str) -> str:
+    project, floor = results.project, results.floor
+    over_limit_by_phase = {
+        phase: sum(r.over_limit_by_phase[phase] for r in results.rounds["project"])
+        for phase in PHASES
+    }
+    checks = targets(
+        project,
+        floor,
+        args.latency * 1000,
+        args.pipedrive_limit,
+        results.oauth,
+        results.processes,
+    )
     lines = [
         "# Benchmark results",
         "",
@@ -516,13 +490,19 @@ def report(
         f"single cards cold, then warm, then refreshed (the card's Refresh button: the person "
         f"read again, its related records cached), a burst of {args.burst} concurrent "
         f"`/person` commands over {args.distinct} distinct people, and a burst of "
-        f"{args.unfurls} `link_shared` events over {args.distinct} other people. Pipedrive "
+        f"{args.unfurls} `link_shared` events over {args.distinct} other people, unfurled with "
+        f"`UNFURL_STYLE={args.unfurl_style}` and `UNFURL_DETAIL=full` (the floor unfurls the "
+        f"same way: a static Work Object, or its static card with `blocks`). Pipedrive "
         f"stand-in: {args.latency * 1000:.0f} ms per request, a burst window of "
         f"{args.pipedrive_limit} requests per 2 s per token (429 past it), tokens as Pipedrive "
         f"publishes them (`devkit/token_costs.py`); the app's `PIPEDRIVE_BURST_LIMIT`: "
         f"{args.burst_limit} requests per 2 s. Figures are medians over rounds. A cold card "
         f"reads the person (1 token), its picture (1) and its next and last activity (1 each); "
-        f"the first of the run also the owner, organization, activity types and field names.",
+        f"the first of the run also the owner, organization, activity types and field names. "
+        f"Cards per second: the burst's cards over the time from its first command to its last "
+        f"answer. Complete: a card with its picture, next and last activity; a Work Object "
+        f"preview with its owner, organization and next activity among its fields (a full "
+        f"preview shows no picture and no last activity); a Block Kit unfurl as a card.",
         "",
         table(project, floor),
         "",
@@ -531,62 +511,157 @@ def report(
         *[f"- {'met' if ok else 'NOT met'}: {text}" for text, ok in checks],
         "",
         "Pipedrive requests (tokens) in the project's command bursts, by endpoint (all rounds): "
-        + ", ".join(
-            f"`{path}` {count} ({endpoint_tokens[path]})" for path, count in endpoints.most_common()
-        )
+        + by_endpoint([r.burst for r in results.rounds["project"]])
+        + ". The project's requests over the announced limit, by phase (all rounds): "
+        + ", ".join(f"{phase} {count}" for phase, count in over_limit_by_phase.items())
         + ".",
         "",
-        f"![latency distributions, project vs floor]({plot_name})",
+        *oauth_section(args, results),
+        *processes_section(args, results),
+        *[f"{line}" for line in results.skipped],
+        *([""] if results.skipped else []),
+        f"![latency distributions]({plot_name})",
         "",
     ]
     return "\n".join(lines)
 
 
-async def run(args: argparse.Namespace) -> tuple[Figures, Figures, dict[str, list[Round]]]:
+def target_table(
+    targets: dict[str, Target], peak_rss_mib: dict[str, float], ratio: str | None = None
+) -> list[str]:
+    """A burst table of `targets` (in order) and the requests they made, by endpoint."""
+    columns = [(name, BurstFigures.of(target.bursts)) for name, target in targets.items()]
+    rss = [f"{peak_rss_mib[name]:.1f} MiB" for name in targets]
+    return [
+        burst_table(columns, ratio=ratio, extra=[("peak RSS (largest process)", rss)]),
+        "",
+        *[
+            f"Pipedrive requests (tokens) by endpoint, {name} (all rounds): "
+            f"{by_endpoint(target.bursts)}."
+            for name, target in targets.items()
+        ],
+        "",
+    ]
+
+
+def oauth_section(args: argparse.Namespace, results: Results) -> list[str]:
+    run = results.oauth
+    if run is None:
+        return []
+    return [
+        f"## PIPEDRIVE_AUTH=oauth: {args.burst} commands by {run.users} Slack users",
+        "",
+        f"Load: the app with `PIPEDRIVE_AUTH=oauth` (a SQLite file in a temporary directory as "
+        f"`DATABASE_URL`, a Fernet `TOKEN_ENCRYPTION_KEY`) against the Pipedrive OAuth stand-in, "
+        f"beside the app in api_token mode (one API token for everyone), each against its own "
+        f"Pipedrive stand-in; {args.rounds} rounds alternating the two. {run.users} Slack users, "
+        f"each with a Pipedrive user of their own, first get one card each (not timed): in "
+        f"oauth mode by connecting (`/person 1`, the Connect link opened and consented, the card "
+        f"that follows; {run.connect_requests} Pipedrive requests, {run.connect_tokens} tokens, "
+        f"in all), in api_token mode with `/person 1`. Each round is then a burst of "
+        f"{args.burst} concurrent `/person` commands over {args.distinct} people nobody has "
+        f"looked up, command n by user n mod {run.users}, starting with a quiet burst window; "
+        f"the stand-in keeps the window ({args.pipedrive_limit} requests per 2 s) per token: "
+        f"the one API token, or each user's own. Caches are per user in oauth mode: a person "
+        f"one user read is read again for the next, and each user's reads are batched only "
+        f"with their own.",
+        "",
+        *target_table(run.targets, run.peak_rss_mib, ratio="oauth / api_token"),
+    ]
+
+
+def processes_section(args: argparse.Namespace, results: Results) -> list[str]:
+    run = results.processes
+    if run is None:
+        return []
+    many = run.processes
+    return [
+        f"## {many} app processes, with and without Redis (`--processes {many}`)",
+        "",
+        f"Load: the command burst ({args.burst} concurrent `/person` commands over "
+        f"{args.distinct} people nobody has looked up) sent to one app process, to {many} "
+        f"processes sharing `REDIS_URL` and to {many} processes without it (every command to "
+        f"a process chosen at random, as a load balancer does), {args.rounds} rounds "
+        f"alternating the three. Each setup reads with an API token of its own from its own "
+        f"Pipedrive stand-in, which keeps that token's burst window ({args.pipedrive_limit} "
+        f"requests per 2 s, 429 past it) across the processes, as Pipedrive does; the app's "
+        f"`PIPEDRIVE_BURST_LIMIT` is {args.burst_limit}. Each process answers one card first "
+        f"(not timed), and each burst starts with a quiet window (the project's burst above "
+        f"follows its single cards, so its figures differ). Redis shares the burst window, 429 "
+        f"holds and company-wide records (users, organizations, field names, activity types); "
+        f"persons, pictures and activities are cached in each process, so a person asked of "
+        f"more than one process is read by each.",
+        "",
+        *target_table(run.targets, run.peak_rss_mib),
+    ]
+
+
+async def run(args: argparse.Namespace) -> Results:
+    slack = SlackStandIn(bot_token=BOT_TOKEN)
+    await background("slack").start(slack)
+    limits = httpx.Limits(max_connections=args.burst + 10, max_keepalive_connections=args.burst)
+    try:
+        async with httpx.AsyncClient(timeout=60, limits=limits) as http:
+            results = await main_rounds(args, slack, http)
+            if args.oauth_users > 0:
+                results.oauth = await run_oauth(args, slack, http)
+            else:
+                results.skipped.append("The oauth-mode run was not run (`--oauth-users 0`).")
+            if args.processes < 2:
+                results.skipped.append(
+                    f"The several-process run was not run (`--processes {args.processes}`)."
+                )
+            elif not args.redis_url:
+                line = (
+                    f"The `--processes {args.processes}` run was skipped: no Redis URL "
+                    f"(`--redis-url`, or BENCH_REDIS_URL or TEST_REDIS_URL in the environment)."
+                )
+                print(line, file=sys.stderr)
+                results.skipped.append(line)
+            else:
+                results.processes = await run_processes(args, slack, http)
+    finally:
+        await background("slack").stop(slack)
+    return results
+
+
+async def main_rounds(
+    args: argparse.Namespace, slack: SlackStandIn, http: httpx.AsyncClient
+) -> Results:
+    """Project and floor, in alternating rounds, one process each."""
     pipedrive = PipedriveStandIn(
         token=PIPEDRIVE_TOKEN, latency=args.latency, burst_limit=args.pipedrive_limit
     )
-    slack = SlackStandIn(bot_token=BOT_TOKEN)
-    await pipedrive.start()
-    await slack.start()
+    await background("pipedrive").start(pipedrive)
     # Every round of either target takes fresh ids: the floor's too, though it never reads them.
     per_round = args.singles + 2 * args.distinct
     pipedrive.add_people(2 * args.rounds * per_round, start=2)
-    env = app_environment_for(
-        pipedrive.url,
-        slack.api_url,
-        LOG_LEVEL="WARNING",
-        PIPEDRIVE_BURST_LIMIT=str(args.burst_limit),
-        # The whole card, as the floor sends and as the figures in RESULTS.md were measured.
-        UNFURL_DETAIL="full",
-    )
+    env = bench_environment(pipedrive.url, slack.api_url, args)
     floor_env = {**env, "PYTHONPATH": str(ROOT)}
     apps = {
         "project": AppProcess(env),
         "floor": AppProcess(floor_env, command=[sys.executable, "-m", "bench.floor"]),
     }
-    await asyncio.gather(*(asyncio.to_thread(app.start) for app in apps.values()))
     rounds: dict[str, list[Round]] = {"project": [], "floor": []}
     ids = Ids(start=2)
-    limits = httpx.Limits(max_connections=args.burst + 10, max_keepalive_connections=args.burst)
     try:
-        async with httpx.AsyncClient(timeout=60, limits=limits) as http:
-            for number in range(args.rounds):
-                order = ["project", "floor"] if number % 2 == 0 else ["floor", "project"]
-                for target in order:
-                    load = Load(apps[target].url, slack, http)
-                    tag = f"r{number}-{target}"
-                    rounds[target].append(await one_round(load, pipedrive, ids, args, tag))
-                    slack.calls.clear()
-                    print(f"round {number + 1}/{args.rounds} {target}: done", file=sys.stderr)
+        await asyncio.gather(*(asyncio.to_thread(app.start) for app in apps.values()))
+        for number in range(args.rounds):
+            order = ["project", "floor"] if number % 2 == 0 else ["floor", "project"]
+            for target in order:
+                load = Load(apps[target].url, slack, http)
+                tag = f"r{number}-{target}"
+                rounds[target].append(await one_round(load, pipedrive, ids, args, tag))
+                slack.calls.clear()
+                print(f"round {number + 1}/{args.rounds} {target}: done", file=sys.stderr)
         project = Figures.of(rounds["project"], apps["project"].peak_rss_mib())
         floor = Figures.of(rounds["floor"], apps["floor"].peak_rss_mib())
     finally:
         for app in apps.values():
-            app.terminate()
-        await pipedrive.stop()
-        await slack.stop()
-    return project, floor, rounds
+            if app.process is not None:
+                app.terminate()
+        await background("pipedrive").stop(pipedrive)
+    return Results(project=project, floor=floor, rounds=rounds)
 
 
 def main(argv: list[str]) -> int:
@@ -609,6 +684,30 @@ def main(argv: list[str]) -> int:
         default=DEFAULT_BURST_LIMIT,
         help="requests per 2 s per token the Pipedrive stand-in allows (the smallest plans': 20)",
     )
+    parser.add_argument(
+        "--unfurl-style",
+        choices=["work_object", "blocks"],
+        default=Settings.model_fields["unfurl_style"].default,
+        help="the app's (and the floor's) UNFURL_STYLE; default: the app's default",
+    )
+    parser.add_argument(
+        "--oauth-users",
+        type=int,
+        default=50,
+        help="Slack users of the PIPEDRIVE_AUTH=oauth run, each connected first; 0 skips it",
+    )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=2,
+        help="app processes the burst is spread over, with and without Redis; 1 skips that run",
+    )
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL") or os.environ.get("TEST_REDIS_URL"),
+        help="the Redis the processes share (default: $BENCH_REDIS_URL, else $TEST_REDIS_URL); "
+        "none skips the several-process run",
+    )
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--plot", type=Path, default=HERE / "latency.png")
     parser.add_argument(
@@ -617,14 +716,13 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.smoke:
         args.rounds, args.burst, args.distinct, args.unfurls, args.singles = 1, 6, 3, 4, 1
+        args.oauth_users = min(args.oauth_users, 3)
         args.latency = 0.01
     command = "python -m bench " + " ".join(argv) if argv else "make bench"
-    project, floor, rounds = asyncio.run(run(args))
-    plot(rounds, args.plot)
-    endpoints = sum((r.endpoints for r in rounds["project"]), Counter[str]())
-    endpoint_tokens = sum((r.endpoint_tokens for r in rounds["project"]), Counter[str]())
+    results = asyncio.run(run(args))
+    plot(results.rounds, results.oauth, results.processes, args.plot)
     plot_name = os.path.relpath(args.plot, args.out.parent)
-    text = report(args, project, floor, endpoints, endpoint_tokens, command, plot_name)
+    text = report(args, results, command, plot_name)
     args.out.write_text(text)
     print(text)
     return 0

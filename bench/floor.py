@@ -2,7 +2,9 @@
 
 Whatever the floor takes is what Bolt, aiohttp and Python cost on this machine; the project's
 figures are reported as multiples of it. Run as `python -m bench.floor` with the same
-environment as the app (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL, PORT).
+environment as the app (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL, PORT, and
+UNFURL_STYLE: it unfurls links as the app does, with a static Work Object by default, or with
+the static card with `UNFURL_STYLE=blocks`).
 """
 
 from __future__ import annotations
@@ -18,9 +20,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 # The demo person's card, captured once: the floor sends a card of the same size.
 CARD: list[dict[str, Any]] = json.loads((Path(__file__).parent / "floor_card.json").read_text())
+# The demo person's full Work Object preview, captured once (without its `app_unfurl_url`,
+# which is each pasted link as received).
+ENTITY: dict[str, Any] = json.loads((Path(__file__).parent / "floor_entity.json").read_text())
 
 
 def floor_app() -> AsyncApp:
+    style = os.environ.get("UNFURL_STYLE", "work_object").strip().lower()
     app = AsyncApp(
         client=AsyncWebClient(
             token=os.environ["SLACK_BOT_TOKEN"],
@@ -41,10 +47,13 @@ def floor_app() -> AsyncApp:
 
     @app.event("link_shared")
     async def unfurl(event: dict[str, Any], client: AsyncWebClient) -> None:
-        unfurls = {link["url"]: {"blocks": CARD} for link in event["links"]}
-        await client.chat_unfurl(
-            unfurls=unfurls, unfurl_id=event["unfurl_id"], source=event["source"]
-        )
+        target = {"unfurl_id": event["unfurl_id"], "source": event["source"]}
+        if style == "blocks":
+            unfurls = {link["url"]: {"blocks": CARD} for link in event["links"]}
+            await client.chat_unfurl(unfurls=unfurls, **target)
+            return
+        entities = [{**ENTITY, "app_unfurl_url": link["url"]} for link in event["links"]]
+        await client.chat_unfurl(metadata={"entities": entities}, **target)
 
     return app
 
