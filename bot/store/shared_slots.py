@@ -5,11 +5,12 @@ The shared limiter takes a slot now or says how long until one frees; it cannot 
 the future. So within a process, requests for the same buckets queue first come, first served
 (one lock per set of buckets), and only the one at the head asks the shared limiter, waiting
 until every bucket gives it a slot at once (or until its `latest` would pass); the request then
-starts at once. Across processes the heads take turns as slots free. The window is the
-limiter's rolling `window` seconds with one slot fewer than the limit: a guard, as the
-in-process pacer keeps, because requests reach Pipedrive a little after they start. A read that
-waits marks its buckets, and reads a card can do without (pictures) stand back while they are
-marked, in every process.
+starts at once. Across processes the heads take turns as slots free. Requests reach Pipedrive a
+little after they start, some later than others (a busy process), so the shared limits keep a
+wider guard than the in-process pacer (`_windows`): one slot fewer than the limit per 3 s, and
+at most a third of it per second. Several processes trade some throughput for never going over.
+A read that waits marks its buckets, and reads a card can do without (pictures) stand back while
+they are marked, in every process.
 """
 
 from __future__ import annotations
@@ -92,11 +93,12 @@ class SharedSlots:
 
 
 def _windows(key: str, bucket: Bucket) -> list[tuple[str, int, int]]:
-    """The shared limits a bucket's start takes a slot in: its window (whole seconds) with one
-    slot to spare, and half of it per second, so a burst is spread over the window instead of
-    leaving in one go; a start that reaches Pipedrive late then cannot pile onto the next."""
-    window = max(1, math.floor(bucket.window))
+    """The shared limits a bucket's start takes a slot in: one slot fewer than the limit in its
+    window rounded up to whole seconds (3 s for Pipedrive's 2 s and the pacer's guard), and at
+    most a third of the limit per second, so a burst is spread out. Both leave room for what no
+    process controls: a start that reaches Pipedrive late must not pile onto the next ones."""
+    window = max(1, math.ceil(bucket.window))
     limits = [(key, max(1, bucket.limit - 1), window)]
     if window > 1:
-        limits.append((f"{key}:per-second", max(1, bucket.limit // window - 1), 1))
+        limits.append((f"{key}:per-second", max(1, bucket.limit // 3), 1))
     return limits

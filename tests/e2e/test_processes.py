@@ -4,21 +4,32 @@ the token's burst limit, as Pipedrive counts it across every process (runs with 
 
 from __future__ import annotations
 
+import asyncio
 import os
+import threading
 import time
-from collections.abc import Iterator
+import uuid
+from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
-from devkit.harness import AppProcess, SlackSender, StandIns, app_environment, wait_for
+from devkit import PipedriveStandIn
+from devkit.harness import (
+    AppProcess,
+    SlackSender,
+    StandIns,
+    app_environment_for,
+    wait_for,
+)
 
 FIRST = 3000
-PEOPLE = 40
+PEOPLE = 80
 # A plan's limit the burst must reach: the test is about sharing it, not about its size.
-LIMIT = 10
+LIMIT = 20
 COMMANDS = 400
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -29,15 +40,48 @@ def redis_url() -> str:
     return url
 
 
+class OwnLoop:
+    """An event loop on a thread of its own: the Pipedrive stand-in stamps each request as it
+    arrives, never late behind the Slack stand-in's work (which would bunch its stamps and count
+    requests over the limit that were not)."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self._thread.start()
+
+    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout=30)
+
+    def stop(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(timeout=5)
+
+
 @pytest.fixture
-def two_processes(standins: StandIns, redis_url: str) -> Iterator[tuple[AppProcess, AppProcess]]:
-    standins.pipedrive.add_people(PEOPLE, start=FIRST, own_organizations=True)
-    standins.pipedrive.enforce_burst_limit(LIMIT)
-    env = app_environment(
-        standins,
+def pipedrive() -> Iterator[PipedriveStandIn]:
+    own = OwnLoop()
+    # A token of its own: no burst window or hold another run left in Redis applies to it.
+    standin = PipedriveStandIn(token=f"e2e-processes-{uuid.uuid4().hex}")
+    own.run(standin.start())
+    standin.add_people(PEOPLE, start=FIRST, own_organizations=True)
+    standin.enforce_burst_limit(LIMIT)
+    yield standin
+    own.run(standin.stop())
+    own.stop()
+
+
+@pytest.fixture
+def two_processes(
+    standins: StandIns, pipedrive: PipedriveStandIn, redis_url: str
+) -> Iterator[tuple[AppProcess, AppProcess]]:
+    env = app_environment_for(
+        pipedrive.url,
+        standins.slack.api_url,
         REDIS_URL=redis_url,
+        PIPEDRIVE_API_TOKEN=pipedrive.token,
         PIPEDRIVE_BURST_LIMIT=str(LIMIT),
-        # Two app processes, the stand-ins and 20 senders share this machine's cores: the test
+        # Two app processes, the stand-ins and the senders share this machine's cores: the test
         # is about the shared limit, so the person read may wait its turn longer than usual.
         PERSON_READ_TIMEOUT="30",
     )
@@ -45,14 +89,12 @@ def two_processes(standins: StandIns, redis_url: str) -> Iterator[tuple[AppProce
     yield first, second
     first.terminate()
     second.terminate()
-    standins.pipedrive.enforce_burst_limit(None)
 
 
 def test_a_burst_over_two_processes_stays_within_the_tokens_burst_limit(
-    two_processes: tuple[AppProcess, AppProcess], standins: StandIns
+    two_processes: tuple[AppProcess, AppProcess], standins: StandIns, pipedrive: PipedriveStandIn
 ) -> None:
     senders = [SlackSender(app.url, standins.slack) for app in two_processes]
-    pipedrive = standins.pipedrive
     before = len(pipedrive.requests)
 
     def send(number: int) -> int:
