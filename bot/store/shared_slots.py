@@ -8,7 +8,10 @@ until every bucket gives it a slot at once (or until its `latest` would pass); t
 starts at once. Across processes the heads take turns as slots free. Requests reach Pipedrive a
 little after they start, some later than others (a busy process), so the shared limits keep a
 wider guard than the in-process pacer (`_windows`): one slot fewer than the limit per 3 s, and
-at most a third of it per second. Several processes trade some throughput for never going over.
+at most a third of it per second, taken in that order (a slot the second limit refuses is spent
+in the first, so the short one goes first). A slot is dated from before it was asked for, so a
+process that gets the answer late (a busy event loop) sees it late and takes another
+(`RequestPacer.wait_turn`). Several processes trade some throughput for never going over.
 A read that waits marks its buckets, and reads a card can do without (pictures) stand back while
 they are marked, in every process.
 """
@@ -40,7 +43,7 @@ class SharedSlots:
         if latest <= now:  # best effort: at once, never ahead of a read that needs a slot
             if queue.locked():
                 return now + QUEUED_WAIT
-            return await self._take(buckets, latest=latest, best_effort=True)
+            return await self._take(buckets, now=now, latest=latest, best_effort=True)
         try:
             if math.isfinite(latest):
                 async with asyncio.timeout_at(latest):
@@ -49,8 +52,9 @@ class SharedSlots:
                 await queue.acquire()
         except TimeoutError:
             return latest + QUEUED_WAIT
-        try:
-            return await self._take(buckets, latest=latest, best_effort=False)
+        try:  # at the head of the queue: a slot free now is this moment's
+            now = asyncio.get_running_loop().time()
+            return await self._take(buckets, now=now, latest=latest, best_effort=False)
         finally:
             queue.release()
 
@@ -59,11 +63,15 @@ class SharedSlots:
         if seconds > 0:
             await self._state.hold(self._prefix + key, seconds)
 
-    async def _take(self, buckets: Sequence[Bucket], *, latest: float, best_effort: bool) -> float:
-        """A slot in every bucket now (the loop time it was taken), or the later time one would
-        be free when that is after `latest` (nothing taken then, or a slot lost: never over)."""
+    async def _take(
+        self, buckets: Sequence[Bucket], *, now: float, latest: float, best_effort: bool
+    ) -> float:
+        """A slot in every bucket: `now` when one was free at once, else the loop time it was
+        asked for after waiting; or the later time one would be free when that is after
+        `latest` (nothing taken then, or a slot lost: never over)."""
         loop = asyncio.get_running_loop()
         keys = [self._prefix + bucket.key for bucket in buckets]
+        waited = False
         while True:
             current = loop.time()
             held = max([await self._state.held_for(key) for key in keys] or [0.0])
@@ -74,8 +82,9 @@ class SharedSlots:
                 if current + held > latest:
                     return current + held
                 await asyncio.sleep(held)
+                waited = True
                 continue
-            wait = 0.0
+            wait, taken = 0.0, loop.time()  # the slot's time: the pacer sees any lag after it
             for key, bucket in zip(keys, buckets, strict=True):
                 for name, limit, window in _windows(key, bucket):
                     wait = await self._state.acquire(name, limit, window)
@@ -84,12 +93,13 @@ class SharedSlots:
                 if wait > 0:
                     break
             if wait == 0:
-                return loop.time()
+                return taken if waited else now
             if current + wait > latest:
                 return current + wait
             for key in keys:
                 await self._state.hold(key + WAITING, wait + WAITING_MARGIN)
             await asyncio.sleep(wait)
+            waited = True
 
 
 def _windows(key: str, bucket: Bucket) -> list[tuple[str, int, int]]:
@@ -100,5 +110,7 @@ def _windows(key: str, bucket: Bucket) -> list[tuple[str, int, int]]:
     window = max(1, math.ceil(bucket.window))
     limits = [(key, max(1, bucket.limit - 1), window)]
     if window > 1:
-        limits.append((f"{key}:per-second", max(1, bucket.limit // 3), 1))
+        # The per-second limit first: a slot taken in one limit and refused by the next is
+        # spent without a request, and a second's slot is back a second later.
+        limits.insert(0, (f"{key}:per-second", max(1, bucket.limit // 3), 1))
     return limits

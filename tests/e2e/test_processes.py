@@ -4,18 +4,15 @@ the token's burst limit, as Pipedrive counts it across every process (runs with 
 
 from __future__ import annotations
 
-import asyncio
 import os
-import threading
 import time
 import uuid
-from collections.abc import Coroutine, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 
-from devkit import PipedriveStandIn
 from devkit.harness import (
     AppProcess,
     SlackSender,
@@ -23,13 +20,13 @@ from devkit.harness import (
     app_environment_for,
     wait_for,
 )
+from devkit.pipedrive_process import PipedriveProcess
 
 FIRST = 3000
 PEOPLE = 80
 # A plan's limit the burst must reach: the test is about sharing it, not about its size.
 LIMIT = 20
 COMMANDS = 400
-T = TypeVar("T")
 
 
 @pytest.fixture
@@ -40,40 +37,21 @@ def redis_url() -> str:
     return url
 
 
-class OwnLoop:
-    """An event loop on a thread of its own: the Pipedrive stand-in stamps each request as it
-    arrives, never late behind the Slack stand-in's work (which would bunch its stamps and count
-    requests over the limit that were not)."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self._thread.start()
-
-    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout=30)
-
-    def stop(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join(timeout=5)
-
-
 @pytest.fixture
-def pipedrive() -> Iterator[PipedriveStandIn]:
-    own = OwnLoop()
-    # A token of its own: no burst window or hold another run left in Redis applies to it.
-    standin = PipedriveStandIn(token=f"e2e-processes-{uuid.uuid4().hex}")
-    own.run(standin.start())
-    standin.add_people(PEOPLE, start=FIRST, own_organizations=True)
-    standin.enforce_burst_limit(LIMIT)
-    yield standin
-    own.run(standin.stop())
-    own.stop()
+def pipedrive() -> Iterator[PipedriveProcess]:
+    # A process of its own: it stamps each request as it arrives, never late behind this
+    # process's sender threads (which would bunch its stamps and count requests over the limit
+    # that were not). A token of its own: no window or hold another run left in Redis applies.
+    standin = PipedriveProcess(
+        token=f"e2e-processes-{uuid.uuid4().hex}", first=FIRST, people=PEOPLE, burst_limit=LIMIT
+    )
+    yield standin.start()
+    standin.stop()
 
 
 @pytest.fixture
 def two_processes(
-    standins: StandIns, pipedrive: PipedriveStandIn, redis_url: str
+    standins: StandIns, pipedrive: PipedriveProcess, redis_url: str
 ) -> Iterator[tuple[AppProcess, AppProcess]]:
     env = app_environment_for(
         pipedrive.url,
@@ -92,10 +70,10 @@ def two_processes(
 
 
 def test_a_burst_over_two_processes_stays_within_the_tokens_burst_limit(
-    two_processes: tuple[AppProcess, AppProcess], standins: StandIns, pipedrive: PipedriveStandIn
+    two_processes: tuple[AppProcess, AppProcess], standins: StandIns, pipedrive: PipedriveProcess
 ) -> None:
     senders = [SlackSender(app.url, standins.slack) for app in two_processes]
-    before = len(pipedrive.requests)
+    before = pipedrive.counts()
 
     def send(number: int) -> int:
         person_id = FIRST + number % PEOPLE
@@ -106,19 +84,18 @@ def test_a_burst_over_two_processes_stays_within_the_tokens_burst_limit(
         statuses = list(pool.map(send, range(COMMANDS)))
 
     assert statuses == [200] * COMMANDS
-    # One slow poll for all the answers: a busy test thread would delay the Pipedrive stand-in
-    # (same process), which would then see requests later, and bunched, than they were sent.
     answers = wait_for(
-        lambda: _answered(standins) if _slow_poll() else None, timeout=90, what="every answer"
+        lambda: _answered(standins) if _pause() else None, timeout=90, what="every answer"
     )
     assert all(answer["blocks"][0]["type"] == "header" for answer in answers.values())
-    assert pipedrive.over_limit(before) == 0
-    assert len(pipedrive.requests) - before > LIMIT  # enough requests for the limit to matter
+    after = pipedrive.counts()
+    assert after.over_limit - before.over_limit == 0
+    assert after.requests - before.requests > LIMIT  # enough requests for the limit to matter
     for sender in senders:
         sender.http.close()
 
 
-def _slow_poll() -> bool:
+def _pause() -> bool:  # a poll every quarter second leaves the cores to the app processes
     time.sleep(0.25)
     return True
 

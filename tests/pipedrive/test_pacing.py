@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 import pytest
 
@@ -153,3 +154,20 @@ def test_announcements_are_read_from_the_headers() -> None:
     assert Announcement.from_headers(headers) == Announcement(limit=20, remaining=0, reset=2.0)
     junk = {"x-ratelimit-limit": "²", "x-ratelimit-remaining": "-1", "x-ratelimit-reset": "soon"}
     assert Announcement.from_headers(junk) == Announcement()
+
+
+async def test_a_start_the_event_loop_got_to_late_takes_another_slot() -> None:
+    pacer = RequestPacer(limit=1, window=0.2, guard=0.0)
+    await pacer.wait_turn(TOKEN)
+
+    async def busy() -> None:
+        await asyncio.sleep(0.05)
+        time.sleep(0.5)  # noqa: ASYNC251 - the event loop is busy past the next start
+
+    await asyncio.gather(pacer.wait_turn(TOKEN), busy())
+
+    # The late start's slot was spent without a request, and it took a fresh one: the next
+    # request must wait for that one, where it would otherwise start at once.
+    with pytest.raises(PipedriveRateLimited) as refused:
+        await pacer.wait_turn(TOKEN, queue=False)
+    assert 0.1 < refused.value.retry_after <= 0.2
