@@ -74,6 +74,7 @@ def test_a_body_too_large_is_unavailable_and_the_server_keeps_answering(
     poller = threading.Thread(target=poll_health)
     poller.start()
     try:
+        wait_for(lambda: health, what="the health poller's first answer")  # polling, then the body
         slack.command(str(person_id), f"too-large-{person_id}")
         (answer,) = slack.answers(f"too-large-{person_id}", timeout=30)
     finally:
