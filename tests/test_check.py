@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from bot.check import BOT_SCOPES, granted_scopes, scope_finding
+from bot.check import granted_scopes, scope_finding
+from bot.config import SLACK_BOT_SCOPES
 from devkit.harness import manifest_bot_scopes
 
 
 def test_check_asks_for_exactly_the_manifest_bot_scopes() -> None:
-    # When manifest.yml gains a scope, BOT_SCOPES must too, or check will not miss it.
-    assert sorted(BOT_SCOPES) == sorted(manifest_bot_scopes())
+    # When manifest.yml gains a scope, SLACK_BOT_SCOPES must too: check misses it, and a
+    # workspace installing the app would not be asked for it.
+    assert sorted(SLACK_BOT_SCOPES) == sorted(manifest_bot_scopes())
 
 
 def test_the_scopes_header_is_read_as_slack_writes_it() -> None:
@@ -26,5 +28,5 @@ def test_missing_scopes_are_named_in_the_manifest_order() -> None:
     finding = scope_finding(frozenset({"commands", "links:read", "links:write", "groups:read"}))
     assert finding.status == "FAIL"
     assert "lacks channels:read, im:read, mpim:read," in finding.text
-    assert scope_finding(frozenset(BOT_SCOPES) | {"chat:write"}).status == "ok"
+    assert scope_finding(frozenset(SLACK_BOT_SCOPES) | {"chat:write"}).status == "ok"
     assert scope_finding(None).status == "note"

@@ -55,6 +55,7 @@ async def answer_after_connecting(connected: Connected, deps: Dependencies) -> N
     if not pending.response_url:
         return  # an unfurl or a details pane asked: Slack asks again when it next needs to
     viewer = Viewer(pending.team_id, pending.user_id, pending.enterprise_id)
+    deps = await deps.in_workspace(pending.team_id)
     query = parse_person_query(pending.query or "", deps.company_domain)
     connection = connected.connection
     if isinstance(query, PersonId | Search):

@@ -46,7 +46,9 @@ async def unfurl_person_links(
     if not wanted:
         record.outcome = "no_person_links"
         return
-    detail = await deps.unfurl_details.for_channel(str(event.get("channel", "")))
+    detail = await deps.unfurl_details.for_channel(
+        str(event.get("channel", "")), slack=client, team_id=viewer.team_id
+    )
     if detail is None:
         record.outcome = "unfurls_off"
         return
