@@ -358,9 +358,7 @@ class Settings(PipedriveSettings):
 
     @field_validator("allowed_usergroup")
     @classmethod
-    def _usergroup_of_one_workspace(
-        cls, value: str | None, info: ValidationInfo
-    ) -> str | None:
+    def _usergroup_of_one_workspace(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value is not None and info.data.get("slack_client_id") is not None:
             raise ValueError(
                 "a user group belongs to one workspace, so it cannot limit an app installed in "

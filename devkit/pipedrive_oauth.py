@@ -272,9 +272,7 @@ class PipedriveOAuthStandIn(LoopbackServer):
             return status, {**body, "data": {**data, "items": kept}}
         return status, body
 
-    def _in_company(
-        self, company_id: int, path: str, status: int, body: Any
-    ) -> tuple[int, Any]:
+    def _in_company(self, company_id: int, path: str, status: int, body: Any) -> tuple[int, Any]:
         """The answer with the persons that company renamed under their names there."""
         names = {
             person: name for (company, person), name in self._names.items() if company == company_id

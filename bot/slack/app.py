@@ -176,9 +176,9 @@ def _reader(
     company: str | None = None,
 ) -> Reader:
     """The services over one credential. `attribute`: notes name who added them from Slack
-    (one API token writes for everyone). `share_directory`: users and organizations read are
-    the same for every viewer, so processes may share them (with Redis). `company`: whose
-company-wide records these are (default: PIPEDRIVE_COMPANY_DOMAIN)."""
+        (one API token writes for everyone). `share_directory`: users and organizations read are
+        the same for every viewer, so processes may share them (with Redis). `company`: whose
+    company-wide records these are (default: PIPEDRIVE_COMPANY_DOMAIN)."""
     search = PeopleSearch(
         client,
         budget=settings.card_timeout,

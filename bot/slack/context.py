@@ -1,9 +1,9 @@
 """What every listener is handed, and what is done around every listener, in one place.
 
-`attach(deps)` is the app's one global middleware: it puts the dependencies and a
-`RequestRecord` (kind, name, and the Slack user who asked) and the `Viewer` (whose Pipedrive
-access reads) into Bolt's context (the dependencies as the request's workspace sees them), from where Bolt hands them to any listener that names `deps`,
-`record` or `viewer` among its arguments; and it answers an
+`attach(deps)` is the app's one global middleware: it puts the dependencies (as the request's
+workspace sees them) and a `RequestRecord` (kind, name, and the Slack user who asked) and the
+`Viewer` (whose Pipedrive access reads) into Bolt's context, from where Bolt hands them to any
+listener that names `deps`, `record` or `viewer` among its arguments; and it answers an
 event Slack delivers again (same `event_id`) without handling it twice.
 
 `@listener` wraps a listener: the answer is counted as in flight (a shutdown waits for it), the

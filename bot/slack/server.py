@@ -117,7 +117,9 @@ def _install_routes(card_app: PersonCardApp) -> list[web.RouteDef]:
         return []
 
     async def install(request: web.Request) -> web.Response:
-        return await to_aiohttp_response(await flow.handle_installation(await to_bolt_request(request)))
+        return await to_aiohttp_response(
+            await flow.handle_installation(await to_bolt_request(request))
+        )
 
     async def oauth_redirect(request: web.Request) -> web.Response:
         return await to_aiohttp_response(await flow.handle_callback(await to_bolt_request(request)))

@@ -56,9 +56,7 @@ async def share_person(
     shared_by = str(user.get("id", "")) if isinstance(user, dict) else ""
     channel = body.get("channel")
     channel_id = str(channel.get("id", "")) if isinstance(channel, dict) else ""
-    detail = await deps.unfurl_details.for_share(
-        channel_id, slack=client, team_id=viewer.team_id
-    )
+    detail = await deps.unfurl_details.for_share(channel_id, slack=client, team_id=viewer.team_id)
     record.details["detail"] = detail
     message = card_message(
         answer, company_domain=deps.company_domain, shared_by=shared_by, detail=detail

@@ -44,7 +44,9 @@ async def tokens_revoked(
         deps.installations,
         enterprise_id=context.enterprise_id,
         team_id=context.team_id,
-        user_ids=[user for user in users if isinstance(user, str)] if isinstance(users, list) else [],
+        user_ids=[user for user in users if isinstance(user, str)]
+        if isinstance(users, list)
+        else [],
         bot_revoked=isinstance(bots, list) and bool(bots),
     )
     record.outcome = "forgot_tokens"
