@@ -41,7 +41,11 @@ DEPLOYED = {
 }
 # The one-click deploy is the default mode, one workspace with PIPEDRIVE_AUTH=api_token, which
 # needs the API token, the bot token and the company (many workspaces need neither of the last).
-REQUIRED_BY_THE_DEFAULT_MODE = {"pipedrive_api_token", "slack_bot_token", "pipedrive_company_domain"}
+REQUIRED_BY_THE_DEFAULT_MODE = {
+    "pipedrive_api_token",
+    "slack_bot_token",
+    "pipedrive_company_domain",
+}
 REQUIRED = {
     name.upper()
     for name, field in DEPLOYED.items()
