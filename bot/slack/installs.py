@@ -59,7 +59,7 @@ def install_settings(settings: Settings, engine: AsyncEngine) -> AsyncOAuthSetti
 
 
 async def forget_workspace(
-    installations: AsyncInstallationStore,
+    installations: AsyncInstallationStore | None,
     connections: Connections | None,
     *,
     enterprise_id: str | None,
@@ -68,8 +68,9 @@ async def forget_workspace(
 ) -> int:
     """`app_uninstalled`: the workspace's (or, org-wide, the enterprise's) bot token and
     installation, and its members' Pipedrive connections and company binding. Returns how
-    many Pipedrive connections were removed."""
-    await installations.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)
+    many Pipedrive connections were removed. `installations` is None with one workspace."""
+    if installations is not None:
+        await installations.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)
     key = enterprise_id if is_enterprise_install else team_id
     if connections is None or not key:
         return 0

@@ -14,6 +14,5 @@ def register(app: AsyncApp) -> None:
     app.event("link_shared")(unfurl_person_links)
     app.event("entity_details_requested")(present_person_details)
     app.event("app_home_opened")(app_home_opened)
-    if app.installation_store is not None:  # installed in many workspaces
-        app.event("app_uninstalled")(app_uninstalled)
-        app.event("tokens_revoked")(tokens_revoked)
+    app.event("app_uninstalled")(app_uninstalled)
+    app.event("tokens_revoked")(tokens_revoked)

@@ -1,6 +1,8 @@
-"""`app_uninstalled` and `tokens_revoked` (many workspaces): forget what was stored for them.
+"""`app_uninstalled` and `tokens_revoked`: forget what was stored for the workspace.
 
 Bolt hands these events over without looking the workspace's token up (it no longer works).
+With one workspace (SLACK_BOT_TOKEN) no Slack token is stored: an uninstall still forgets the
+workspace's Pipedrive connections (PIPEDRIVE_AUTH=oauth).
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from bot.slack.installs import forget_revoked_tokens, forget_workspace
 async def app_uninstalled(
     context: AsyncBoltContext, deps: Dependencies, record: RequestRecord
 ) -> None:
-    assert deps.installations is not None  # registered only with an installation store
     removed = await forget_workspace(
         deps.installations,
         deps.connections,
@@ -35,11 +36,12 @@ async def app_uninstalled(
 async def tokens_revoked(
     event: dict[str, Any], context: AsyncBoltContext, deps: Dependencies, record: RequestRecord
 ) -> None:
-    assert deps.installations is not None
+    if deps.installations is None:
+        record.outcome = "no_tokens_stored"
+        return
     tokens = event.get("tokens")
-    tokens = tokens if isinstance(tokens, dict) else {}
-    users = tokens.get("oauth")
-    bots = tokens.get("bot")
+    revoked: dict[str, Any] = tokens if isinstance(tokens, dict) else {}
+    users = revoked.get("oauth")
     await forget_revoked_tokens(
         deps.installations,
         enterprise_id=context.enterprise_id,
@@ -47,6 +49,6 @@ async def tokens_revoked(
         user_ids=[user for user in users if isinstance(user, str)]
         if isinstance(users, list)
         else [],
-        bot_revoked=isinstance(bots, list) and bool(bots),
+        bot_revoked=bool(revoked.get("bot")),
     )
     record.outcome = "forgot_tokens"
