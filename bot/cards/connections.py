@@ -63,6 +63,16 @@ class Connected:
     pending: PendingConnect
 
 
+@dataclass(frozen=True)
+class ConnectRefused:
+    """A connection attempt that stored nothing; `pending` when the state was good (who asked,
+    and the lookup that waits), `company_domain` the company it had to belong to."""
+
+    problem: ConnectProblem
+    pending: PendingConnect | None = None
+    company_domain: str | None = None
+
+
 class NotConnected(Exception):
     """The viewer has no (longer a) working connection: ask them to connect."""
 
@@ -113,22 +123,22 @@ class Connections:
 
     async def complete(
         self, *, code: str | None, state: str | None, error: str | None
-    ) -> Connected | ConnectProblem:
+    ) -> Connected | ConnectRefused:
         """The callback: check the state, exchange the code, check the company, store."""
         pending = await self._states.redeem(state) if state else None
         if pending is None:
-            return ConnectProblem.BAD_STATE
+            return ConnectRefused(ConnectProblem.BAD_STATE)
         if error or not code:
-            return ConnectProblem.DENIED
+            return ConnectRefused(ConnectProblem.DENIED, pending)
         try:
             tokens = await self._oauth.exchange_code(code)
             user = await self._oauth.current_user(tokens)
         except OAuthRefused as refused:
             log.warning("connect: Pipedrive refused the code (%s)", refused.error)
-            return ConnectProblem.EXCHANGE_FAILED
+            return ConnectRefused(ConnectProblem.EXCHANGE_FAILED, pending)
         except OAuthError as failed:
             log.warning("connect: %s", failed)
-            return ConnectProblem.UNAVAILABLE
+            return ConnectRefused(ConnectProblem.UNAVAILABLE, pending)
         expected = await self._company_for(pending, user)
         if expected is None or (user.company_domain or "").lower() != expected:
             log.warning(
@@ -138,7 +148,7 @@ class Connections:
                 pending.team_id,
                 expected,
             )
-            return ConnectProblem.FOREIGN_COMPANY
+            return ConnectRefused(ConnectProblem.FOREIGN_COMPANY, pending, expected)
         connection = _connection(pending, user, tokens)
         await self._store.save(connection)
         log.info("connect: Slack user %s connected as Pipedrive user %s", pending.user_id, user.id)

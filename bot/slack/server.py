@@ -22,7 +22,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 
-from bot.cards.connections import Connected
+from bot.cards.connections import Connected, ConnectRefused
 from bot.config import (
     HEALTH_PATH,
     OAUTH_CALLBACK_PATH,
@@ -93,9 +93,9 @@ def web_app(card_app: PersonCardApp, signing_secret: str) -> web.Application:
     if deps.connections is not None and card_app.oauth is not None:
         oauth = card_app.oauth
 
-        async def answer_pending(connected: Connected) -> None:
+        async def answer_pending(result: Connected | ConnectRefused) -> None:
             deps.in_flight.track()
-            await answer_after_connecting(connected, deps)
+            await answer_after_connecting(result, deps)
 
         app.add_routes(
             callback_routes(

@@ -165,6 +165,10 @@ def test_two_workspaces_each_with_its_own_token_and_company_and_one_uninstalled(
     prompt = initech.answers("initech-foreign")[0]
     page = consent(connect_url(prompt), standins, ACME_AL)
     assert page.status_code == 403 and "another company" in page.text
+    refused = initech.answers("initech-foreign", count=2)[1]
+    assert refused["replace_original"] is True and refused["response_type"] == "ephemeral"
+    assert "belongs to another company" in refused["text"]
+    assert "initech.pipedrive.com" in refused["text"]
     initech.command("status", "initech-foreign-status", user_id="U0INITACM1")
     assert "have not connected" in initech.answers("initech-foreign-status")[0]["text"]
 
