@@ -223,3 +223,19 @@ def test_a_forged_install_redirect_stores_nothing(many_app: AppProcess, standins
     )
     assert page.status_code == 400
     assert len(standins.slack.calls_to("oauth.v2.access")) == before
+
+
+def test_a_revoked_bot_token_forgets_the_workspaces_installation(
+    many_app: AppProcess, standins: StandIns
+) -> None:
+    team = "T0REVOKED1"
+    install(many_app, standins, team)
+    assert rows(many_app, "SELECT 1 FROM slack_installations WHERE team_id = ?", team) != []
+    standins.slack.uninstall(team)
+    sender = SlackSender(many_app.url, standins.slack, workspace=team)
+    sender.event({"type": "tokens_revoked", "tokens": {"oauth": [], "bot": ["U0BOTREVOKED"]}})
+    wait_for(
+        lambda: not rows(many_app, "SELECT 1 FROM slack_installations WHERE team_id = ?", team),
+        what="the installation to be forgotten",
+    )
+    assert rows(many_app, "SELECT 1 FROM slack_bots WHERE team_id = ?", team) == []
