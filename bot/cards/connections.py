@@ -110,7 +110,13 @@ class Connections:
         if self.company_domain is not None:
             return self.company_domain
         binding = await self._store.bound_company(team_id)
-        return binding.company_domain if binding is not None else None
+        if binding is None:
+            # Members connected before the workspace was bound (the app had one workspace).
+            connected = await self._store.connected_company(team_id)
+            if connected is None:
+                return None
+            binding = await self._store.bind_company(team_id, *connected)
+        return binding.company_domain
 
     async def workspace_removed(self, team_id: str) -> int:
         """The Slack app was uninstalled from a workspace (or, org-wide, an enterprise):

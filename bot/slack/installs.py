@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 
+from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
@@ -34,7 +35,7 @@ INSTALL_STATE_SECONDS = 600
 def install_settings(settings: Settings, engine: AsyncEngine) -> AsyncOAuthSettings:
     """Bolt's OAuth flow over the app's database; the tables are created by its migrations."""
     assert settings.slack_client_id is not None and settings.slack_client_secret is not None
-    return AsyncOAuthSettings(
+    oauth = AsyncOAuthSettings(
         client_id=settings.slack_client_id,
         client_secret=settings.slack_client_secret.get_secret_value(),
         scopes=list(SLACK_BOT_SCOPES),
@@ -56,6 +57,16 @@ def install_settings(settings: Settings, engine: AsyncEngine) -> AsyncOAuthSetti
         state_expiration_seconds=INSTALL_STATE_SECONDS,
         logger=logging.getLogger("bot.slack.install"),
     )
+    # Bolt confirms a workspace's token with auth.test: once per token and process, not on
+    # every request (an uninstalled workspace is still refused: its install is looked up first).
+    oauth.authorize = AsyncInstallationStoreAuthorize(
+        logger=logging.getLogger("bot.slack.authorize"),
+        installation_store=oauth.installation_store,
+        client_id=oauth.client_id,
+        client_secret=oauth.client_secret,
+        cache_enabled=True,
+    )
+    return oauth
 
 
 async def forget_workspace(
