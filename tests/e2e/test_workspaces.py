@@ -239,3 +239,17 @@ def test_a_revoked_bot_token_forgets_the_workspaces_installation(
         what="the installation to be forgotten",
     )
     assert rows(many_app, "SELECT 1 FROM slack_bots WHERE team_id = ?", team) == []
+
+
+def test_in_a_workspace_nobody_connected_in_any_companys_link_asks_to_connect(
+    many_app: AppProcess, standins: StandIns
+) -> None:
+    team = "T0UNBOUND1"
+    token = install(many_app, standins, team)
+    sender = SlackSender(many_app.url, standins.slack, workspace=team)
+    reads = standins.pipedrive.count()
+    call = unfurled(sender, standins, [INITECH_LINK], "U0UNBOUND1")
+    assert call.headers["Authorization"] == f"Bearer {token}"
+    assert call.body["user_auth_required"] is True and "unfurls" not in call.body
+    assert str(call.body["user_auth_url"]).startswith(f"{standins.oauth.url}/oauth/authorize")
+    assert standins.pipedrive.count() == reads
