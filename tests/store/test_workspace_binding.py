@@ -5,32 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from pydantic import SecretStr
-
-from bot.cards.connections import Connections
-from bot.cards.oauth_states import OAuthStates
-from bot.pipedrive.oauth import PipedriveOAuth
 from bot.store import ConnectionStore
-from bot.store.shared_state import InProcessState
 
-from .examples import a_connection
-
-
-def connections(store: ConnectionStore, company_domain: str | None) -> Connections:
-    shared = InProcessState()
-    oauth = PipedriveOAuth(  # never called here: binding reads only the store
-        oauth_url="https://oauth.pipedrive.com",
-        client_id="client-id",
-        client_secret=SecretStr("client-secret"),
-        redirect_uri="https://cards.example.com/pipedrive/oauth/callback",
-    )
-    return Connections(
-        oauth=oauth,
-        store=store,
-        states=OAuthStates(b"key", shared),
-        shared=shared,
-        company_domain=company_domain,
-    )
+from .examples import a_connection, connections
 
 
 async def test_one_workspace_reads_the_apps_one_company(store: ConnectionStore) -> None:
