@@ -9,7 +9,6 @@ each request a client with its workspace's bot token, and the app's own client h
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 from dataclasses import dataclass, field
 
@@ -113,6 +112,10 @@ async def build_app(settings: Settings) -> PersonCardApp:
         readers = SharedReader(
             _reader(settings, pipedrive, attribute=True, shared=shared, share_directory=True)
         )
+    installing = None
+    if settings.many_workspaces:
+        assert engine is not None  # many workspaces need PIPEDRIVE_AUTH=oauth, hence a database
+        installing = install_settings(settings, engine)
     deps = Dependencies(
         lookup=Lookup(readers),
         company_domain=settings.pipedrive_company_domain,
@@ -130,6 +133,7 @@ async def build_app(settings: Settings) -> PersonCardApp:
         ),
         unfurl_style=settings.unfurl_style,
         connections=connections,
+        installations=installing.installation_store if installing else None,
         readers=readers,
         home=HomeSettings(
             company_domain=settings.pipedrive_company_domain,
@@ -142,11 +146,6 @@ async def build_app(settings: Settings) -> PersonCardApp:
             allow_guests=settings.allow_guests,
         ),
     )
-    installing = None
-    if settings.many_workspaces:
-        assert engine is not None  # many workspaces need PIPEDRIVE_AUTH=oauth, hence a database
-        installing = install_settings(settings, engine)
-        deps = dataclasses.replace(deps, installations=installing.installation_store)
     bolt = AsyncApp(
         client=slack,
         signing_secret=settings.slack_signing_secret.get_secret_value(),
@@ -176,8 +175,8 @@ def _reader(
     company: str | None = None,
 ) -> Reader:
     """The services over one credential. `attribute`: notes name who added them from Slack
-        (one API token writes for everyone). `share_directory`: users and organizations read are
-        the same for every viewer, so processes may share them (with Redis). `company`: whose
+    (one API token writes for everyone). `share_directory`: users and organizations read are
+    the same for every viewer, so processes may share them (with Redis). `company`: whose
     company-wide records these are (default: PIPEDRIVE_COMPANY_DOMAIN)."""
     search = PeopleSearch(
         client,
