@@ -73,7 +73,7 @@ class PipedriveSettings(BaseSettings):
     # api_token: one token reads for everybody; oauth: each Slack user connects their own account.
     pipedrive_auth: Literal["api_token", "oauth"] = "api_token"
     pipedrive_api_token: SecretStr | None = Field(default=None, validate_default=True)
-    # Required but with many Slack workspaces, where each one is bound to its own company.
+    # Required, except with many Slack workspaces: each one is bound to its own company.
     pipedrive_company_domain: str = ""
     pipedrive_api_url: AnyHttpUrl | None = None
     pipedrive_api_version: Literal["v1", "v2"] = "v2"
