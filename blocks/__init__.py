@@ -9,6 +9,7 @@ from .connect import (
     connect_message,
     connected_message,
     disconnected_message,
+    foreign_company_message,
     shared_token_message,
     status_message,
 )
@@ -101,6 +102,7 @@ __all__ = [
     "connect_message",
     "connected_message",
     "disconnected_message",
+    "foreign_company_message",
     "access_refused_message",
     "shared_token_message",
     "status_message",

@@ -66,6 +66,22 @@ def connected_message(user_name: str, company_domain: str) -> Message:
     return Message(text=text, blocks=[section(text)])
 
 
+def foreign_company_message(company_domain: str | None) -> Message:
+    """A connection refused because the account belongs to another Pipedrive company than the
+    one this workspace reads (`company_domain`, None if it cannot be named)."""
+    company = (
+        f"{mrkdwn(company_domain, NAME_MAX)}.pipedrive.com"
+        if company_domain
+        else "the Pipedrive company this workspace reads"
+    )
+    text = (
+        f":no_entry: Not connected: that Pipedrive account belongs to another company. This "
+        f"workspace reads {company}; log in to Pipedrive with your account there and run "
+        "`/person` again."
+    )
+    return Message(text=text, blocks=[section(text)])
+
+
 _REFUSALS = {
     "guest": ":no_entry: Guests can't look up Pipedrive people here: the app reads with one "
     "shared Pipedrive account. Ask a workspace admin if you need access.",

@@ -34,11 +34,16 @@ def home_view(
 ) -> dict[str, Any]:
     """The Home tab for one viewer: `connected_as` their Pipedrive name (per-user access),
     `connect_url` when they have not connected."""
-    company = f"{mrkdwn(settings.company_domain, NAME_MAX)}.pipedrive.com"
+    # No company yet: a workspace of a many-workspace install is bound by its first connection.
+    company = (
+        f"*{mrkdwn(settings.company_domain, NAME_MAX)}.pipedrive.com*"
+        if settings.company_domain
+        else "your Pipedrive company"
+    )
     blocks: list[Block] = [
         header("Pipedrive Person Card"),
         section(
-            f"Look up people of *{company}* without leaving Slack:\n"
+            f"Look up people of {company} without leaving Slack:\n"
             f"• {BY_ID} or {BY_LINK}\n• {BY_SEARCH}\n"
             "• Paste a person's Pipedrive link in any conversation for a preview."
         ),

@@ -78,6 +78,7 @@ def _secrets(settings: Settings) -> list[str]:
         settings.slack_signing_secret,
         settings.pipedrive_api_token,
         settings.slack_app_token,
+        settings.slack_client_secret,
     ]
     return [secret.get_secret_value() for secret in secrets if secret is not None]
 

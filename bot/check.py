@@ -21,7 +21,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cards.field_choice import unmatched_field_names
-from bot.config import HEALTH_PATH, Settings
+from bot.config import HEALTH_PATH, SLACK_BOT_SCOPES, SLACK_INSTALL_PATH, Settings
 from bot.pipedrive import (
     PipedriveAuthError,
     PipedriveClient,
@@ -31,18 +31,6 @@ from bot.pipedrive import (
 )
 from bot.store import database_url, migrate, printable_url
 
-# manifest.yml's oauth_config.scopes.bot; tests/test_manifest.py keeps the two the same.
-BOT_SCOPES = (
-    "commands",
-    "links:read",
-    "links:write",
-    "channels:read",
-    "groups:read",
-    "im:read",
-    "mpim:read",
-    "users:read",
-    "usergroups:read",
-)
 _NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError, OSError)
 _FIND_CHANNEL_ID = "channel details → About → Channel ID"
 
@@ -116,14 +104,24 @@ async def check_oauth(settings: Settings) -> list[Finding]:
 
 
 def _slack_client(settings: Settings) -> AsyncWebClient:
+    token = settings.slack_bot_token
     return AsyncWebClient(
-        token=settings.slack_bot_token.get_secret_value(),
+        token=None if token is None or settings.many_workspaces else token.get_secret_value(),
         base_url=settings.slack_api_base_url,
         timeout=10,
     )
 
 
 async def check_slack(settings: Settings) -> list[Finding]:
+    if settings.many_workspaces:
+        install = f"{str(settings.public_url).rstrip('/')}{SLACK_INSTALL_PATH}"
+        return [
+            Finding(
+                "note",
+                f"Slack: installed per workspace (SLACK_CLIENT_ID) at {install}; each "
+                "workspace's bot token is stored as it installs.",
+            )
+        ]
     client = _slack_client(settings)
     try:
         answer = await client.auth_test()
@@ -158,13 +156,14 @@ def granted_scopes(headers: Mapping[str, str]) -> frozenset[str] | None:
 def scope_finding(granted: frozenset[str] | None) -> Finding:
     if granted is None:
         return Finding("note", "Slack did not name the bot token's scopes; they were not checked.")
-    missing = [scope for scope in BOT_SCOPES if scope not in granted]
+    missing = [scope for scope in SLACK_BOT_SCOPES if scope not in granted]
     if missing:
         return fail(
             f"Slack: the bot token lacks {', '.join(missing)}, which manifest.yml asks for: "
             "reinstall the app (Install App → Reinstall to Workspace) to grant them."
         )
-    return ok(f"Slack: the bot token has every scope manifest.yml asks for ({len(BOT_SCOPES)}).")
+    count = len(SLACK_BOT_SCOPES)
+    return ok(f"Slack: the bot token has every scope manifest.yml asks for ({count}).")
 
 
 async def channel_finding(client: AsyncWebClient, channel: str) -> Finding:

@@ -13,6 +13,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -25,6 +26,22 @@ _USERGROUP_ID = re.compile(r"S[A-Z0-9]{8,12}")
 HEALTH_PATH = "/healthz"
 # Pipedrive redirects users here after consent, and sends its uninstall notice here.
 OAUTH_CALLBACK_PATH = "/pipedrive/oauth/callback"
+# Many workspaces: the "Add to Slack" page, and where Slack sends an installer back (Bolt's).
+SLACK_INSTALL_PATH = "/slack/install"
+SLACK_REDIRECT_PATH = "/slack/oauth_redirect"
+# manifest.yml's oauth_config.scopes.bot, asked for when a workspace installs the app and
+# checked by `check`; tests/test_check.py keeps the two the same.
+SLACK_BOT_SCOPES = (
+    "commands",
+    "links:read",
+    "links:write",
+    "channels:read",
+    "groups:read",
+    "im:read",
+    "mpim:read",
+    "users:read",
+    "usergroups:read",
+)
 # What an id in UNFURL_CHANNELS must look like: every channel id in Slack's docs (C123ABC456,
 # C1234567890, D024BFF1M) has this shape. Slack promises no id grammar, so `check` asks Slack.
 _CONFIGURED_CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{8,12}")
@@ -56,7 +73,8 @@ class PipedriveSettings(BaseSettings):
     # api_token: one token reads for everybody; oauth: each Slack user connects their own account.
     pipedrive_auth: Literal["api_token", "oauth"] = "api_token"
     pipedrive_api_token: SecretStr | None = Field(default=None, validate_default=True)
-    pipedrive_company_domain: str
+    # Required, except with many Slack workspaces: each one is bound to its own company.
+    pipedrive_company_domain: str = ""
     pipedrive_api_url: AnyHttpUrl | None = None
     pipedrive_api_version: Literal["v1", "v2"] = "v2"
     # Requests per 2 s the app allows itself: your plan's burst limit for an API token (20,
@@ -77,11 +95,17 @@ class PipedriveSettings(BaseSettings):
     # Empty: every custom field that has a value, in Pipedrive's order.
     person_card_fields: str = ""
 
+    @model_validator(mode="after")
+    def _company_domain_set(self) -> PipedriveSettings:
+        if not self.pipedrive_company_domain:
+            raise PydanticCustomError("setting_missing", "PIPEDRIVE_COMPANY_DOMAIN is not set")
+        return self
+
     @field_validator("pipedrive_company_domain", mode="before")
     @classmethod
     def _bare_subdomain(cls, value: object) -> object:
         # People paste "acme", "acme.pipedrive.com" or the whole URL; keep only "acme".
-        if not isinstance(value, str):
+        if not isinstance(value, str) or not value.strip():
             return value
         domain = value.strip().lower().removeprefix("https://").removeprefix("http://")
         domain = domain.split("/", 1)[0].removesuffix(".pipedrive.com")
@@ -127,7 +151,14 @@ class PipedriveSettings(BaseSettings):
 class Settings(PipedriveSettings):
     """Everything the Slack app needs."""
 
-    slack_bot_token: SecretStr
+    # Many workspaces ("Add to Slack"): the Slack app's credentials (Basic Information). Set,
+    # they replace SLACK_BOT_TOKEN: each workspace's bot token is stored when it installs.
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = Field(default=None, validate_default=True)
+    # Where installers are sent to approve the app; a stand-in's in tests.
+    slack_authorize_url: AnyHttpUrl = AnyHttpUrl("https://slack.com/oauth/v2/authorize")
+    # One workspace: the Bot User OAuth Token; not used with SLACK_CLIENT_ID.
+    slack_bot_token: SecretStr | None = Field(default=None, validate_default=True)
     slack_signing_secret: SecretStr
     slack_app_token: SecretStr | None = None
     slack_api_url: AnyHttpUrl | None = None
@@ -208,9 +239,61 @@ class Settings(PipedriveSettings):
         _filled_in(value, PLACEHOLDERS["slack_signing_secret"])
         return value
 
+    @property
+    def many_workspaces(self) -> bool:
+        """Installable into any workspace ("Add to Slack"), each with its own bot token."""
+        return self.slack_client_id is not None
+
+    @model_validator(mode="after")
+    def _company_domain_set(self) -> Settings:
+        # With many workspaces each one is bound to the company its first member connects.
+        if not self.pipedrive_company_domain and not self.many_workspaces:
+            raise PydanticCustomError("setting_missing", "PIPEDRIVE_COMPANY_DOMAIN is not set")
+        return self
+
+    @field_validator("slack_client_id")
+    @classmethod
+    def _many_workspaces_read_as_each_user(
+        cls, value: str | None, info: ValidationInfo
+    ) -> str | None:
+        if value is not None and info.data.get("pipedrive_auth") != "oauth":
+            raise ValueError(
+                "installing the app in many workspaces needs PIPEDRIVE_AUTH=oauth: one "
+                "Pipedrive API token would show one company's contacts to every workspace"
+            )
+        return value
+
+    @field_validator("slack_client_secret")
+    @classmethod
+    def _secret_with_client_id(
+        cls, value: SecretStr | None, info: ValidationInfo
+    ) -> SecretStr | None:
+        has_id = info.data.get("slack_client_id") is not None
+        if value is None and has_id:
+            raise PydanticCustomError(
+                "required_by", "is not set (SLACK_CLIENT_ID needs it: Basic Information)"
+            )
+        if value is not None and "slack_client_id" in info.data and not has_id:
+            raise ValueError("is set without SLACK_CLIENT_ID: set both, or neither")
+        return value
+
+    @field_validator("slack_authorize_url")
+    @classmethod
+    def _authorize_https(cls, value: AnyHttpUrl) -> AnyHttpUrl:
+        return _https_unless_local(value)
+
     @field_validator("slack_bot_token")
     @classmethod
-    def _bot_token(cls, value: SecretStr) -> SecretStr:
+    def _bot_token(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        if value is None:
+            # Unless SLACK_CLIENT_ID was refused (absent from info.data): one error is enough.
+            if "slack_client_id" in info.data and info.data["slack_client_id"] is None:
+                raise PydanticCustomError(
+                    "required_by",
+                    "is not set (one workspace needs it; to install the app in many, set "
+                    "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET instead)",
+                )
+            return value
         token = _filled_in(value, PLACEHOLDERS["slack_bot_token"])
         if token.startswith("xapp-"):
             raise ValueError(
@@ -231,6 +314,8 @@ class Settings(PipedriveSettings):
 
     @field_validator(
         "slack_app_token",
+        "slack_client_id",
+        "slack_client_secret",
         "redis_url",
         "pipedrive_client_id",
         "pipedrive_client_secret",
@@ -269,8 +354,16 @@ class Settings(PipedriveSettings):
     @field_validator("pipedrive_oauth_url")
     @classmethod
     def _oauth_origin(cls, value: AnyHttpUrl) -> AnyHttpUrl:
-        if value.scheme != "https" and value.host not in ("127.0.0.1", "localhost"):
-            raise ValueError("must be https (http only for a stand-in on this machine)")
+        return _https_unless_local(value)
+
+    @field_validator("allowed_usergroup")
+    @classmethod
+    def _usergroup_of_one_workspace(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and info.data.get("slack_client_id") is not None:
+            raise ValueError(
+                "a user group belongs to one workspace, so it cannot limit an app installed in "
+                "many (SLACK_CLIENT_ID): leave it empty"
+            )
         return value
 
     @field_validator("slack_app_token")
@@ -289,6 +382,11 @@ class Settings(PipedriveSettings):
     def oauth_redirect_uri(self) -> str:
         """Where Pipedrive sends users back after consent (the app's one callback URL)."""
         return f"{str(self.public_url).rstrip('/')}{OAUTH_CALLBACK_PATH}"
+
+    @property
+    def slack_redirect_uri(self) -> str:
+        """Where Slack sends an installer back (Redirect URLs under OAuth & Permissions)."""
+        return f"{str(self.public_url).rstrip('/')}{SLACK_REDIRECT_PATH}"
 
     @field_validator("slack_app_token")
     @classmethod
@@ -324,6 +422,12 @@ def required_in_mode(value: object, info: ValidationInfo, mode: str) -> object:
     return value
 
 
+def _https_unless_local(value: AnyHttpUrl) -> AnyHttpUrl:
+    if value.scheme != "https" and value.host not in ("127.0.0.1", "localhost"):
+        raise ValueError("must be https (http only for a stand-in on this machine)")
+    return value
+
+
 def _filled_in(value: SecretStr, placeholder: str) -> str:
     """The secret, refused when it is empty or still the placeholder from .env.example."""
     secret = value.get_secret_value()
@@ -341,6 +445,8 @@ def settings_errors(error: ValidationError) -> list[str]:
         name = str(item["loc"][0]).upper() if item["loc"] else "settings"
         if item["type"] == "missing":
             lines.append(f"{name} is not set")
+        elif item["type"] == "setting_missing":  # a model-wide check names the setting itself
+            lines.append(item["msg"])
         elif item["type"] == "required_by":
             lines.append(f"{name} {item['msg']}")
         else:

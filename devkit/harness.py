@@ -200,12 +200,24 @@ class AppProcess:
 
 
 class SlackSender:
-    """Posts to the app what Slack would post, signed as Slack signs it."""
+    """Posts to the app what Slack would post, signed as Slack signs it.
 
-    def __init__(self, app_url: str, slack: SlackStandIn, secret: str = SIGNING_SECRET) -> None:
+    `workspace`: the team id commands and events come from, in a workspace of no Enterprise
+    Grid; by default bolt-python's fixture's (T111 in enterprise E111) and `WORKSPACE`.
+    """
+
+    def __init__(
+        self,
+        app_url: str,
+        slack: SlackStandIn,
+        secret: str = SIGNING_SECRET,
+        *,
+        workspace: str | None = None,
+    ) -> None:
         self.app_url = app_url
         self.slack = slack
         self.secret = secret
+        self.workspace = workspace
         self.http = httpx.Client(timeout=30)
 
     def signed_headers(
@@ -237,6 +249,10 @@ class SlackSender:
         )
         if user_id is not None:
             fields["user_id"] = user_id
+        if self.workspace is not None:
+            fields["team_id"] = self.workspace
+            for name in ("enterprise_id", "enterprise_name"):
+                fields.pop(name)
         return urlencode(fields)
 
     def command(
@@ -250,7 +266,8 @@ class SlackSender:
             (FIXTURES / "slack" / "slack-docs__link_shared__conversations_history.json").read_text()
         )
         envelope.pop("_source")
-        envelope["team_id"] = WORKSPACE  # the workspace the commands come from, too
+        # The workspace the commands come from, too.
+        envelope["team_id"] = self.workspace or WORKSPACE
         envelope["event"] = event
         envelope["event_id"] = f"Ev{time.monotonic_ns()}"
         return self.post_signed(json.dumps(envelope), "application/json", **sign)

@@ -4,7 +4,8 @@
 with a code; `POST /oauth/token` exchanges codes (single-use, 5 minutes, bound to the redirect
 URI) and refresh tokens, checking the app's HTTP Basic credentials. Tokens it issues work at the
 API stand-in it is given (`PipedriveOAuthStandIn(api=...)`), which then answers as that user:
-`/api/v1/users/me` is the user, and persons hidden from them are not found. Errors carry the
+`/api/v1/users/me` is the user, persons hidden from them are not found, and a person renamed in
+their company (`rename`) has that company's name. Errors carry the
 documented messages ("Invalid grant: authorization_code is invalid") and the RFC 6749 codes.
 """
 
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import binascii
 import copy
 import json
 import re
@@ -36,7 +36,7 @@ from devkit.pipedrive import (
     sample_records,
 )
 from devkit.pipedrive_search import SEARCH_PATH
-from devkit.serving import LoopbackServer
+from devkit.serving import LoopbackServer, basic_credentials
 
 DEFAULT_SCOPE = "base,contacts:read,activities:read,users:read"
 # The company of the sample data (`/api/v1/users/me` in sample/pipedrive.json).
@@ -46,6 +46,7 @@ FORM = "application/x-www-form-urlencoded"
 # A person's own reads: the person, and what hangs under it (picture, ...).
 _PERSON_PATH = re.compile(r"^/api/v[12]/persons/([0-9]+)(?:/.*)?$")
 _PERSON_LISTS = frozenset({"/api/v2/persons"})
+_PERSON_RECORD = re.compile(r"^/api/v[12]/persons/[0-9]+$")
 
 # What the API answers with `ids=` or a search term: the records that exist.
 
@@ -129,6 +130,8 @@ class PipedriveOAuthStandIn(LoopbackServer):
         self._access: dict[str, _AccessToken] = {}
         self._refresh: dict[str, int] = {}  # refresh token → user id
         self._hidden: dict[int, set[int]] = {}  # user id → person ids they may not see
+        # (company id, person id) → the person's name in that company (each has its own data).
+        self._names: dict[tuple[int, int], str] = {}
         self._deny_next = False
         self._token_failure: _TokenFailure | None = None
         self._release = asyncio.Event()
@@ -186,6 +189,10 @@ class PipedriveOAuthStandIn(LoopbackServer):
     def hide(self, person_id: int, from_user_id: int) -> None:
         """Reads with that user's token do not find the person (visibility groups)."""
         self._hidden.setdefault(from_user_id, set()).add(person_id)
+
+    def rename(self, person_id: int, name: str, *, company_id: int) -> None:
+        """Reads with tokens of that company's users find the person under this name."""
+        self._names[(company_id, person_id)] = name
 
     def fail_next_token_request(
         self, status: int = 503, raw: bytes = b"Service Unavailable", *, hang: bool = False
@@ -252,7 +259,7 @@ class PipedriveOAuthStandIn(LoopbackServer):
         person = _PERSON_PATH.match(path)
         if person and int(person.group(1)) in hidden:
             return 404, NOT_FOUND
-        status, body = answer(path, query)
+        status, body = self._in_company(user.company_id, path, *answer(path, query))
         if status != 200 or not hidden or not isinstance(body, dict):
             return status, body
         if path in _PERSON_LISTS and isinstance(body.get("data"), list):
@@ -263,6 +270,20 @@ class PipedriveOAuthStandIn(LoopbackServer):
             items = data.get("items") or []
             kept = [hit for hit in items if _id(_item(hit)) not in hidden]
             return status, {**body, "data": {**data, "items": kept}}
+        return status, body
+
+    def _in_company(self, company_id: int, path: str, status: int, body: Any) -> tuple[int, Any]:
+        """The answer with the persons that company renamed under their names there."""
+        names = {
+            person: name for (company, person), name in self._names.items() if company == company_id
+        }
+        if status != 200 or not names or not isinstance(body, dict):
+            return status, body
+        data = body.get("data")
+        if _PERSON_RECORD.match(path) and isinstance(data, dict):
+            return status, {**body, "data": _renamed(data, names)}
+        if path in _PERSON_LISTS and isinstance(data, list):
+            return status, {**body, "data": [_renamed(item, names) for item in data]}
         return status, body
 
     def _me(self, user: StandInUser) -> dict[str, Any]:
@@ -317,7 +338,7 @@ class PipedriveOAuthStandIn(LoopbackServer):
             return web.Response(status=failure.status, body=failure.raw)
         if request.content_type != FORM:
             return _error(400, "invalid_request", f"Invalid request: content must be {FORM}")
-        credentials = _basic(request.headers.get("Authorization"))
+        credentials = basic_credentials(request.headers.get("Authorization"))
         if credentials is None:
             return _error(
                 401, "invalid_client", "Invalid client: cannot retrieve client credentials"
@@ -382,6 +403,12 @@ class PipedriveOAuthStandIn(LoopbackServer):
         return f"https://{self._users[user_id].company_domain}.pipedrive.com"
 
 
+def _renamed(record: Any, names: Mapping[int, str]) -> Any:
+    if isinstance(record, dict) and _id(record) in names:
+        return {**record, "name": names[_id(record)]}
+    return record
+
+
 def _error(status: int, code: str, message: str) -> web.Response:
     return web.json_response({"success": False, "error": code, "message": message}, status=status)
 
@@ -393,18 +420,6 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
 def _bearer(authorization: str | None) -> str | None:
     scheme, _, token = (authorization or "").partition(" ")
     return token.strip() or None if scheme.lower() == "bearer" else None
-
-
-def _basic(authorization: str | None) -> tuple[str, str] | None:
-    scheme, _, encoded = (authorization or "").partition(" ")
-    if scheme.lower() != "basic":
-        return None
-    try:
-        decoded = base64.b64decode(encoded.strip(), validate=True).decode()
-    except (binascii.Error, ValueError):
-        return None
-    client_id, colon, client_secret = decoded.partition(":")
-    return (client_id, client_secret) if colon else None
 
 
 def _id(record: Any) -> Any:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import socket
 
 from aiohttp import web
@@ -38,3 +40,16 @@ class LoopbackServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+
+def basic_credentials(authorization: str | None) -> tuple[str, str] | None:
+    """The client id and secret of an HTTP Basic `Authorization` header; None for anything else."""
+    scheme, _, encoded = (authorization or "").partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode()
+    except (binascii.Error, ValueError):
+        return None
+    client_id, colon, client_secret = decoded.partition(":")
+    return (client_id, client_secret) if colon else None

@@ -10,26 +10,37 @@ Modals: `views.open` (with a trigger that has not expired) and `views.update` ke
 latest content in `views`; `users.info` answers a user with the time zone set for them in
 `time_zones` (else `default_time_zone`), not a guest unless listed in `guests`;
 `chat.getPermalink` answers a link to the message.
+
+Many workspaces: `GET /oauth/v2/authorize` approves at once for the workspace named by its
+`team` parameter (Slack's own, to pick a workspace) or `installing_team`, and sends the installer
+back to the app's redirect URI with a code; `oauth.v2.access` (the app's client id and secret in
+HTTP Basic, as slack_sdk sends them) exchanges the code, once, for a bot token of that workspace
+alone, in the shape of Slack's example answer. Each token works until `uninstall(team)`, and
+`auth.test` names its workspace.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import secrets
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 from aiohttp import WSMsgType, web
 
-from devkit.serving import LoopbackServer
+from devkit.serving import LoopbackServer, basic_credentials
 
 RESPONSE_PATH = "/response/"
 SOCKET_PATH = "/socket-mode"
+AUTHORIZE_PATH = "/oauth/v2/authorize"
+# The workspace of the single-workspace bot token (and of auth.test's example answer).
+DEFAULT_TEAM_ID = "T0DEMO"
 # The scopes of an app-level token made for Socket Mode.
 APP_TOKEN_SCOPES = ("connections:write",)
 DEFAULT_TIME_ZONE = "America/Los_Angeles"  # the user in Slack's users.info example
@@ -45,6 +56,18 @@ class SlackCall:
     headers: dict[str, str] = field(default_factory=dict)
     # time.perf_counter() on arrival, for measuring how long an answer took.
     received_at: float = field(default_factory=time.perf_counter)
+
+
+@dataclass(frozen=True)
+class Installed:
+    """A workspace that installed the app through OAuth, and what it was granted."""
+
+    team_id: str
+    team_name: str
+    bot_token: str
+    bot_user_id: str
+    installer: str  # the Slack user who approved the install
+    scopes: tuple[str, ...]
 
 
 class SlackStandIn(LoopbackServer):
@@ -91,10 +114,33 @@ class SlackStandIn(LoopbackServer):
         self.default_time_zone = DEFAULT_TIME_ZONE
         self.user_names: dict[str, str] = {}
         self.guests: set[str] = set()
+        # Many workspaces: the Slack app's credentials, the installs by bot token, the codes
+        # handed out at /oauth/v2/authorize, and the workspace an install without `team` picks.
+        self.client_id = "1111111111.2222222222"
+        self.client_secret = "standin-slack-client-secret"
+        self.installing_team = "T0INSTALL"
+        self.installer = "U0INSTALLER"
+        self.installed: dict[str, Installed] = {}
+        self._install_codes: dict[str, tuple[str, str, tuple[str, ...]]] = {}
 
     @property
     def api_url(self) -> str:
         return f"{self.url}/api/"
+
+    @property
+    def authorize_url(self) -> str:
+        """Slack's "Add to Slack" approval page (`SLACK_AUTHORIZE_URL`)."""
+        return f"{self.url}{AUTHORIZE_PATH}"
+
+    def token_of(self, team_id: str) -> str:
+        """The bot token the workspace was given when it installed the app."""
+        return next(item.bot_token for item in self.installed.values() if item.team_id == team_id)
+
+    def uninstall(self, team_id: str) -> None:
+        """The workspace removed the app: Slack revokes its tokens."""
+        self.installed = {
+            token: item for token, item in self.installed.items() if item.team_id != team_id
+        }
 
     def response_url(self, name: str) -> str:
         return f"{self.url}{RESPONSE_PATH}{name}"
@@ -106,6 +152,7 @@ class SlackStandIn(LoopbackServer):
             web.get("/api/{method}", self._web_api),
             web.post(RESPONSE_PATH + "{name}", self._response_url),
             web.get(SOCKET_PATH, self._socket),
+            web.get(AUTHORIZE_PATH, self._authorize),
         ]
 
     def behave(self) -> None:
@@ -142,14 +189,69 @@ class SlackStandIn(LoopbackServer):
             return web.Response(status=400, text="invalid_blocks")
         return web.Response(text="ok")
 
+    async def _authorize(self, request: web.Request) -> web.StreamResponse:
+        """The installer approves the app at once, for `team` (or `installing_team`)."""
+        query = request.query
+        redirect = query.get("redirect_uri", "")
+        if query.get("client_id") != self.client_id or not redirect:
+            return web.Response(status=400, text="invalid_client_id or redirect_uri")
+        team = query.get("team") or self.installing_team
+        scopes = tuple(scope for scope in query.get("scope", "").split(",") if scope)
+        code = secrets.token_hex(16)
+        self._install_codes[code] = (team, redirect, scopes)
+        back = {"code": code, "state": query.get("state", "")}
+        raise web.HTTPFound(f"{redirect}?{urlencode(back)}")
+
+    def _oauth_access(self, body: dict[str, Any], authorization: str | None) -> dict[str, Any]:
+        """oauth.v2.access: a code for a bot token (docs.slack.dev, oauth.v2.access example)."""
+        credentials = basic_credentials(authorization) or (
+            str(body.get("client_id", "")),
+            str(body.get("client_secret", "")),
+        )
+        if credentials != (self.client_id, self.client_secret):
+            return {"ok": False, "error": "invalid_client_id"}
+        found = self._install_codes.pop(str(body.get("code", "")), None)
+        if found is None:
+            return {"ok": False, "error": "invalid_code"}
+        team, redirect, scopes = found
+        if body.get("redirect_uri", redirect) != redirect:
+            return {"ok": False, "error": "bad_redirect_uri"}
+        item = Installed(
+            team_id=team,
+            team_name=f"Workspace {team}",
+            bot_token=f"xoxb-{team}-{secrets.token_hex(12)}",
+            bot_user_id=f"U0BOT{team}",
+            installer=self.installer,
+            scopes=scopes,
+        )
+        self.installed[item.bot_token] = item
+        return {
+            "ok": True,
+            "access_token": item.bot_token,
+            "token_type": "bot",
+            "scope": ",".join(scopes),
+            "bot_user_id": item.bot_user_id,
+            "app_id": "A0KRD7HC3",
+            "team": {"name": item.team_name, "id": team},
+            "enterprise": None,
+            "is_enterprise_install": False,
+            "authed_user": {"id": item.installer},
+        }
+
     async def _web_api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         body = await _body(request)
         self.calls.append(SlackCall(method, body, request.path, dict(request.headers)))
+        authorization = request.headers.get("Authorization")
+        if method == "oauth.v2.access":  # the app's client credentials, not a token
+            return web.json_response(self._oauth_access(body, authorization))
         # Socket Mode connections are opened with the app-level token, everything else the bot's.
         app_level = method == "apps.connections.open"
         token = self.app_token if app_level else self.bot_token
-        if request.headers.get("Authorization") != f"Bearer {token}":
+        installed = None
+        if authorization and not app_level:
+            installed = self.installed.get(authorization.removeprefix("Bearer "))
+        if authorization != f"Bearer {token}" and installed is None:
             return web.json_response({"ok": False, "error": "invalid_auth"})
         # Slack names the token's scopes in every answer (as a comma-separated list).
         scopes = {"x-oauth-scopes": ", ".join(APP_TOKEN_SCOPES if app_level else self.scopes)}
@@ -157,6 +259,10 @@ class SlackStandIn(LoopbackServer):
             url = self.socket_url or f"ws://127.0.0.1:{self.port}{SOCKET_PATH}"
             answer = {"ok": True, "url": url}
             return web.json_response(answer, headers=scopes)
+        if installed is not None:
+            scopes["x-oauth-scopes"] = ", ".join(installed.scopes)
+            if method == "auth.test":
+                return web.json_response(_auth_test(installed), headers=scopes)
         return web.json_response(self._answer(method, body), headers=scopes)
 
     async def push(self, envelope_type: str, payload: dict[str, Any], envelope_id: str) -> None:
@@ -190,7 +296,7 @@ class SlackStandIn(LoopbackServer):
                 "url": "https://demo.slack.com/",
                 "team": self.team,
                 "user": "person-card",
-                "team_id": "T0DEMO",
+                "team_id": DEFAULT_TEAM_ID,
                 "user_id": "U0BOT",
                 "bot_id": "B0BOT",
             }
@@ -303,6 +409,20 @@ def _image_urls(value: Any, pointer: str) -> Iterator[tuple[str, str]]:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _image_urls(item, f"{pointer}/{index}")
+
+
+def _auth_test(installed: Installed) -> dict[str, Any]:
+    """auth.test for a bot token a workspace was given at install."""
+    return {
+        "ok": True,
+        "url": f"https://{installed.team_id.lower()}.slack.com/",
+        "team": installed.team_name,
+        "user": "person-card",
+        "team_id": installed.team_id,
+        "user_id": installed.bot_user_id,
+        "bot_id": f"B0{installed.team_id}",
+        "is_enterprise_install": False,
+    }
 
 
 async def _body(request: web.Request) -> dict[str, Any]:

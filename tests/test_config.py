@@ -22,7 +22,9 @@ REQUIRED: dict[str, Any] = {
 
 
 def settings(**values: Any) -> Settings:
-    return Settings(_env_file=None, **{**REQUIRED, **values})  # type: ignore[call-arg]
+    """Settings from REQUIRED and `values`; a value of None leaves that setting unset."""
+    chosen = {**REQUIRED, **values}
+    return Settings(_env_file=None, **{k: v for k, v in chosen.items() if v is not None})  # type: ignore[call-arg]
 
 
 def error_lines(**values: Any) -> list[str]:
@@ -192,3 +194,75 @@ def test_socket_mode_cannot_take_pipedrives_oauth_callback() -> None:
     key = Fernet.generate_key().decode()
     (line,) = error_lines(**OAUTH, token_encryption_key=key, slack_app_token="xapp-1-A1-2-abc")
     assert line.startswith("SLACK_APP_TOKEN is invalid: Socket Mode serves no HTTP")
+
+
+# -- one workspace or many ------------------------------------------------------------------
+
+MANY_WORKSPACES: dict[str, Any] = {
+    **OAUTH,
+    "slack_signing_secret": "secret",
+    "slack_client_id": "1111111111.2222222222",
+    "slack_client_secret": "client-secret",
+}
+
+
+def many_workspaces(**values: Any) -> Settings:
+    key = Fernet.generate_key().decode()
+    chosen = {**MANY_WORKSPACES, "token_encryption_key": key, **values}
+    return Settings(_env_file=None, **{k: v for k, v in chosen.items() if v is not None})  # type: ignore[call-arg]
+
+
+def many_workspaces_errors(**values: Any) -> list[str]:
+    with pytest.raises(ValidationError) as raised:
+        many_workspaces(**values)
+    return settings_errors(raised.value)
+
+
+def test_many_workspaces_need_no_bot_token_and_no_company() -> None:
+    chosen = many_workspaces()
+    assert chosen.many_workspaces
+    assert chosen.slack_bot_token is None and chosen.pipedrive_company_domain == ""
+    assert chosen.slack_redirect_uri == "https://cards.example.com/slack/oauth_redirect"
+    assert str(chosen.slack_authorize_url) == "https://slack.com/oauth/v2/authorize"
+    assert not settings().many_workspaces
+
+
+def test_many_workspaces_need_each_user_to_read_as_themselves() -> None:
+    (line,) = many_workspaces_errors(pipedrive_auth="api_token", pipedrive_api_token="token")
+    assert line.startswith(
+        "SLACK_CLIENT_ID is invalid: installing the app in many workspaces needs "
+        "PIPEDRIVE_AUTH=oauth"
+    )
+
+
+def test_client_id_and_secret_go_together() -> None:
+    (line,) = many_workspaces_errors(slack_client_secret=None)
+    assert line.startswith("SLACK_CLIENT_SECRET is not set (SLACK_CLIENT_ID needs it")
+    (line,) = error_lines(slack_client_secret="client-secret")
+    assert (
+        line
+        == "SLACK_CLIENT_SECRET is invalid: is set without SLACK_CLIENT_ID: set both, or neither"
+    )
+
+
+def test_one_workspace_needs_a_bot_token_and_a_company() -> None:
+    (line,) = error_lines(slack_bot_token=None)
+    assert line.startswith("SLACK_BOT_TOKEN is not set (one workspace needs it; to install the")
+    assert error_lines(pipedrive_company_domain=None) == ["PIPEDRIVE_COMPANY_DOMAIN is not set"]
+
+
+def test_a_user_group_cannot_limit_many_workspaces() -> None:
+    (line,) = many_workspaces_errors(allowed_usergroup="S0123ABCD")
+    assert line.startswith("ALLOWED_USERGROUP is invalid: a user group belongs to one workspace")
+
+
+def test_many_workspaces_serve_http() -> None:
+    (line,) = many_workspaces_errors(slack_app_token="xapp-1-A1-2-abc")
+    assert line.startswith("SLACK_APP_TOKEN is invalid: Socket Mode serves no HTTP")
+
+
+def test_the_slack_authorize_url_must_be_https_but_for_a_local_stand_in() -> None:
+    (line,) = many_workspaces_errors(slack_authorize_url="http://x.io/oauth/v2/authorize")
+    assert line.startswith("SLACK_AUTHORIZE_URL is invalid: must be https")
+    local = many_workspaces(slack_authorize_url="http://127.0.0.1:9/oauth/v2/authorize")
+    assert local.slack_authorize_url.host == "127.0.0.1"

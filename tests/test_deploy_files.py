@@ -31,6 +31,7 @@ NOT_FOR_A_HOSTED_DEPLOY = {
     "port": "the platform sets PORT",
     "slack_app_token": "Socket Mode serves no HTTP: no request URL, no health check",
     "slack_api_url": "for test stand-ins and proxies",
+    "slack_authorize_url": "for test stand-ins",
     "pipedrive_api_url": "for test stand-ins and proxies",
 }
 DEPLOYED = {
@@ -38,8 +39,13 @@ DEPLOYED = {
     for name, field in Settings.model_fields.items()
     if name not in NOT_FOR_A_HOSTED_DEPLOY
 }
-# The one-click deploy is the default mode, PIPEDRIVE_AUTH=api_token, which needs the token.
-REQUIRED_BY_THE_DEFAULT_MODE = {"pipedrive_api_token"}
+# The one-click deploy is the default mode, one workspace with PIPEDRIVE_AUTH=api_token, which
+# needs the API token, the bot token and the company (many workspaces need neither of the last).
+REQUIRED_BY_THE_DEFAULT_MODE = {
+    "pipedrive_api_token",
+    "slack_bot_token",
+    "pipedrive_company_domain",
+}
 REQUIRED = {
     name.upper()
     for name, field in DEPLOYED.items()

@@ -22,6 +22,7 @@ from slack_sdk.models.metadata import EntityType
 
 from blocks import SAVE_MESSAGE_FORM
 from blocks.work_object import ENTITY_TYPE
+from bot.config import SLACK_REDIRECT_PATH
 from bot.slack.server import EVENTS_PATH
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -176,6 +177,8 @@ def test_the_bot_subscribes_to_exactly_the_events_it_handles(manifest: dict[str,
         "link_shared",
         "entity_details_requested",
         "app_home_opened",
+        "app_uninstalled",
+        "tokens_revoked",
     ]
     assert "user_events" not in subscriptions
 
@@ -232,6 +235,12 @@ def test_every_request_url_is_the_path_the_server_serves(manifest: dict[str, Any
     for url in urls:
         assert url.startswith("https://"), url
         assert url.endswith(EVENTS_PATH), url
+
+
+def test_the_install_redirect_is_the_path_the_server_serves(manifest: dict[str, Any]) -> None:
+    (redirect,) = manifest["oauth_config"]["redirect_urls"]
+    events = manifest["settings"]["event_subscriptions"]["request_url"]
+    assert redirect == events.removesuffix(EVENTS_PATH) + SLACK_REDIRECT_PATH
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,8 @@
 Connecting: a signed, single-use `state` (`oauth_states.py`) goes to Pipedrive's consent page;
 the callback exchanges the code, asks Pipedrive who the token belongs to, refuses an account of
 another company than this app's, and stores the connection, tokens encrypted (`bot.store`).
+Installed in many Slack workspaces, the app reads no one company: each workspace is bound to the
+company of its first member to connect, and later accounts of another company are refused.
 Using: a token about to expire is refreshed once, under a lock shared by every process, so
 concurrent requests of one user never refresh twice; a refused refresh forgets the connection,
 so the user is asked to connect again.
@@ -61,6 +63,16 @@ class Connected:
     pending: PendingConnect
 
 
+@dataclass(frozen=True)
+class ConnectRefused:
+    """A connection attempt that stored nothing; `pending` when the state was good (who asked,
+    and the lookup that waits), `company_domain` the company it had to belong to."""
+
+    problem: ConnectProblem
+    pending: PendingConnect | None = None
+    company_domain: str | None = None
+
+
 class NotConnected(Exception):
     """The viewer has no (longer a) working connection: ask them to connect."""
 
@@ -81,15 +93,35 @@ class Connections:
         store: ConnectionStore,
         states: OAuthStates,
         shared: SharedState,
-        company_domain: str,
+        company_domain: str | None,
         now: Callable[[], datetime] = _utc_now,
     ) -> None:
         self._oauth = oauth
         self._store = store
         self._states = states
         self._shared = shared
+        # The one company this app reads; None: each workspace's own (many workspaces).
         self.company_domain = company_domain
         self._now = now
+
+    async def company_of(self, team_id: str) -> str | None:
+        """The company domain a workspace's links and answers belong to; None while a
+        workspace of a many-workspace install has no member connected yet."""
+        if self.company_domain is not None:
+            return self.company_domain
+        binding = await self._store.bound_company(team_id)
+        if binding is None:
+            # Members connected before the workspace was bound (the app had one workspace).
+            connected = await self._store.connected_company(team_id)
+            if connected is None:
+                return None
+            binding = await self._store.bind_company(team_id, *connected)
+        return binding.company_domain
+
+    async def workspace_removed(self, team_id: str) -> int:
+        """The Slack app was uninstalled from a workspace (or, org-wide, an enterprise):
+        forget its members' connections and its company; how many connections went."""
+        return await self._store.delete_team(team_id)
 
     async def connect_url(self, pending: PendingConnect) -> str:
         """Pipedrive's consent page, with a state that brings the user back to `pending`."""
@@ -97,34 +129,48 @@ class Connections:
 
     async def complete(
         self, *, code: str | None, state: str | None, error: str | None
-    ) -> Connected | ConnectProblem:
+    ) -> Connected | ConnectRefused:
         """The callback: check the state, exchange the code, check the company, store."""
         pending = await self._states.redeem(state) if state else None
         if pending is None:
-            return ConnectProblem.BAD_STATE
+            return ConnectRefused(ConnectProblem.BAD_STATE)
         if error or not code:
-            return ConnectProblem.DENIED
+            return ConnectRefused(ConnectProblem.DENIED, pending)
         try:
             tokens = await self._oauth.exchange_code(code)
             user = await self._oauth.current_user(tokens)
         except OAuthRefused as refused:
             log.warning("connect: Pipedrive refused the code (%s)", refused.error)
-            return ConnectProblem.EXCHANGE_FAILED
+            return ConnectRefused(ConnectProblem.EXCHANGE_FAILED, pending)
         except OAuthError as failed:
             log.warning("connect: %s", failed)
-            return ConnectProblem.UNAVAILABLE
-        if (user.company_domain or "").lower() != self.company_domain:
+            return ConnectRefused(ConnectProblem.UNAVAILABLE, pending)
+        expected = await self._company_for(pending, user)
+        if expected is None or (user.company_domain or "").lower() != expected:
             log.warning(
-                "connect: refused Pipedrive user %s of company %s (this app reads %s)",
+                "connect: refused Pipedrive user %s of company %s (workspace %s reads %s)",
                 user.id,
                 user.company_domain,
-                self.company_domain,
+                pending.team_id,
+                expected,
             )
-            return ConnectProblem.FOREIGN_COMPANY
+            return ConnectRefused(ConnectProblem.FOREIGN_COMPANY, pending, expected)
         connection = _connection(pending, user, tokens)
         await self._store.save(connection)
         log.info("connect: Slack user %s connected as Pipedrive user %s", pending.user_id, user.id)
         return Connected(connection, pending)
+
+    async def _company_for(self, pending: PendingConnect, user: OAuthUser) -> str | None:
+        """The company a connection from `pending`'s workspace must belong to: the app's, or
+        the workspace's, bound to this user's company if it is the first to connect. None for
+        an account Pipedrive names no company of: nothing is bound to it."""
+        if self.company_domain is not None:
+            return self.company_domain
+        domain = (user.company_domain or "").lower()
+        if not domain or not user.company_id:
+            return None
+        binding = await self._store.bind_company(pending.team_id, domain, user.company_id)
+        return binding.company_domain
 
     async def connection(self, viewer: Viewer) -> PipedriveConnection | None:
         return await self._store.get(viewer.team_id, viewer.user_id)

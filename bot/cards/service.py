@@ -166,7 +166,9 @@ class PeopleService:
         *,
         shared: SharedState | None = None,
         share_directory: bool = False,
+        company: str | None = None,
     ) -> PeopleService:
+        """`company`: whose records are shared under its name (default: the configured one)."""
         return cls(
             client,
             person_patience=settings.person_read_timeout,
@@ -174,7 +176,7 @@ class PeopleService:
             cache=CacheSettings.from_settings(settings),
             card_fields=settings.person_card_field_choice,
             shared=shared,
-            company=settings.pipedrive_company_domain,
+            company=settings.pipedrive_company_domain if company is None else company,
             share_directory=share_directory,
         )
 

@@ -4,7 +4,8 @@ With one shared API token (PIPEDRIVE_AUTH=api_token) a guest would read every co
 token's user may see, so guests (`is_restricted`, `is_ultra_restricted` in `users.info`) are
 refused unless `ALLOW_GUESTS=true`. `ALLOWED_USERGROUP` limits the app to one Slack user group
 in any mode. Answers are kept 10 minutes per user; a user Slack will not describe is refused
-(failing closed), and the log says why.
+(failing closed), and the log says why. Slack is asked with the client of the workspace the
+request came from, and answers are kept per workspace.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ class UnknownUser(Exception):
 class Access:
     def __init__(
         self,
-        slack: AsyncWebClient,
+        slack: AsyncWebClient | None = None,
         *,
         refuse_guests: bool,
         usergroup: str | None,
@@ -45,24 +46,35 @@ class Access:
         self._slack = slack
         self.refuse_guests = refuse_guests
         self.usergroup = usergroup
-        self._guests: AsyncTTLCache[str, bool] = AsyncTTLCache(ttl=ttl, max_entries=max_entries)
+        self._guests: AsyncTTLCache[tuple[str, str], bool] = AsyncTTLCache(
+            ttl=ttl, max_entries=max_entries
+        )
         self._members: AsyncTTLCache[str, frozenset[str]] = AsyncTTLCache(ttl=ttl, max_entries=1)
 
     @property
     def checks_anything(self) -> bool:
         return self.refuse_guests or self.usergroup is not None
 
-    async def refusal(self, user_id: str) -> Refusal | None:
-        """Why `user_id` may not use the app, or None."""
+    async def refusal(
+        self, user_id: str, *, slack: AsyncWebClient | None = None, team_id: str = ""
+    ) -> Refusal | None:
+        """Why `user_id` of workspace `team_id` may not use the app, or None; Slack is asked
+        with `slack` (the workspace's client), else the client given at construction."""
+        client = slack or self._slack
         if not self.checks_anything:
             return None
+        if client is None:
+            return Refusal.UNKNOWN_USER
         try:
             if self.refuse_guests and await self._guests.get(
-                user_id, lambda: self._is_guest(user_id)
+                (team_id, user_id), lambda: self._is_guest(client, user_id)
             ):
                 return Refusal.GUEST
             if self.usergroup is not None:
-                members = await self._members.get(self.usergroup, self._group_members)
+                # One user group: settings refuse ALLOWED_USERGROUP with many workspaces.
+                members = await self._members.get(
+                    self.usergroup, lambda: self._group_members(client)
+                )
                 if user_id not in members:
                     return Refusal.NOT_IN_GROUP
         except SlackApiError as error:
@@ -72,16 +84,16 @@ class Access:
             return Refusal.UNKNOWN_USER
         return None
 
-    async def _is_guest(self, user_id: str) -> bool:
-        answer = await self._slack.users_info(user=user_id)
+    async def _is_guest(self, slack: AsyncWebClient, user_id: str) -> bool:
+        answer = await slack.users_info(user=user_id)
         user = answer.get("user")
         if not isinstance(user, dict):
             raise UnknownUser("users.info answered no user")
         return bool(user.get("is_restricted") or user.get("is_ultra_restricted"))
 
-    async def _group_members(self) -> frozenset[str]:
+    async def _group_members(self, slack: AsyncWebClient) -> frozenset[str]:
         assert self.usergroup is not None
-        answer = await self._slack.usergroups_users_list(usergroup=self.usergroup)
+        answer = await slack.usergroups_users_list(usergroup=self.usergroup)
         users = answer.get("users")
         return (
             frozenset(user for user in users if isinstance(user, str))

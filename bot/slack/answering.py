@@ -13,8 +13,14 @@ from datetime import datetime
 import aiohttp
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from blocks import Message, answer_message, connect_message, connected_message
-from bot.cards.connections import Connected, Viewer
+from blocks import (
+    Message,
+    answer_message,
+    connect_message,
+    connected_message,
+    foreign_company_message,
+)
+from bot.cards.connections import Connected, ConnectProblem, ConnectRefused, Viewer
 from bot.cards.lookup import Answer
 from bot.cards.oauth_states import PendingConnect
 from bot.cards.query import PersonId, Search, parse_person_query
@@ -49,12 +55,21 @@ async def reply_for(
     return answer_message(answer, company_domain=deps.company_domain, fetched_at=fetched_at)
 
 
-async def answer_after_connecting(connected: Connected, deps: Dependencies) -> None:
-    """Once a user has connected, answer the lookup that asked them to, in its place."""
+async def answer_after_connecting(result: Connected | ConnectRefused, deps: Dependencies) -> None:
+    """Once a user has connected, answer the lookup that asked them to, in its place; when
+    their account was refused for belonging to another company, say so in the same place."""
+    if isinstance(result, ConnectRefused):
+        pending = result.pending
+        if result.problem is ConnectProblem.FOREIGN_COMPANY and pending and pending.response_url:
+            message = foreign_company_message(result.company_domain)
+            await _replace(pending.response_url, message)
+        return
+    connected = result
     pending = connected.pending
     if not pending.response_url:
         return  # an unfurl or a details pane asked: Slack asks again when it next needs to
     viewer = Viewer(pending.team_id, pending.user_id, pending.enterprise_id)
+    deps = await deps.in_workspace(pending.team_id)
     query = parse_person_query(pending.query or "", deps.company_domain)
     connection = connected.connection
     if isinstance(query, PersonId | Search):
@@ -62,7 +77,12 @@ async def answer_after_connecting(connected: Connected, deps: Dependencies) -> N
         message = await reply_for(answer, deps, viewer, response_url=pending.response_url)
     else:
         message = connected_message(connection.user_name, connection.company_domain)
-    webhook = AsyncWebhookClient(pending.response_url)
+    await _replace(pending.response_url, message)
+
+
+async def _replace(response_url: str, message: Message) -> None:
+    """The ephemeral message with the Connect button, replaced by `message`."""
+    webhook = AsyncWebhookClient(response_url)
     try:
         response = await webhook.send(
             text=message.text,

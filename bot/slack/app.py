@@ -2,6 +2,8 @@
 
 With PIPEDRIVE_AUTH=api_token one reader (the shared token) serves everyone; with oauth, each
 Slack user reads with their own connection, kept in the database (`bot.store`, migrated here).
+With SLACK_CLIENT_ID the app is installable in many workspaces (`installs.py`): Bolt then gives
+each request a client with its workspace's bot token, and the app's own client has none.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from bot.slack.access import Access
 from bot.slack.channels import ChannelDirectory
 from bot.slack.dependencies import Dependencies
 from bot.slack.inflight import InFlight
+from bot.slack.installs import install_settings
 from bot.slack.listeners import register_listeners
 from bot.slack.unfurl_details import UnfurlDetails
 from bot.store import ConnectionStore, TokenCipher, create_engine, database_url, migrate
@@ -76,10 +79,11 @@ class PersonCardApp:
 
 
 async def build_app(settings: Settings) -> PersonCardApp:
-    slack = AsyncWebClient(
-        token=settings.slack_bot_token.get_secret_value(),
-        base_url=settings.slack_api_base_url,
-    )
+    # One workspace: its bot token. Many: none here; Bolt sets each request's workspace's.
+    token = None
+    if not settings.many_workspaces and settings.slack_bot_token is not None:
+        token = settings.slack_bot_token.get_secret_value()
+    slack = AsyncWebClient(token=token, base_url=settings.slack_api_base_url)
     # Slack answers `ratelimited` (429 with Retry-After) and, rarely, 5xx: try again, as
     # slack_sdk only does with these handlers installed.
     slack.retry_handlers.extend(
@@ -96,7 +100,8 @@ async def build_app(settings: Settings) -> PersonCardApp:
     transport: httpx.AsyncBaseTransport | None = None
     readers: Readers
     if settings.pipedrive_auth == "oauth":
-        engine, oauth, connections = await _connections(settings, shared)
+        engine = await _database(settings)
+        oauth, connections = _connections(settings, shared, engine)
         # Users' clients share one pool of connections, closed with the app (never one by one).
         transport = httpx.AsyncHTTPTransport(limits=USER_POOL)
         readers = UserReaders(
@@ -107,23 +112,28 @@ async def build_app(settings: Settings) -> PersonCardApp:
         readers = SharedReader(
             _reader(settings, pipedrive, attribute=True, shared=shared, share_directory=True)
         )
+    installing = None
+    if settings.many_workspaces:
+        assert engine is not None  # many workspaces need PIPEDRIVE_AUTH=oauth, hence a database
+        installing = install_settings(settings, engine)
     deps = Dependencies(
         lookup=Lookup(readers),
         company_domain=settings.pipedrive_company_domain,
         in_flight=InFlight(),
+        # Slack is asked with each request's own client (its workspace's token).
         unfurl_details=UnfurlDetails(
             UnfurlPolicy.from_settings(settings),
-            ChannelDirectory(slack, max_entries=settings.cache_max_entries),
+            ChannelDirectory(max_entries=settings.cache_max_entries),
             share_external=settings.share_external,
         ),
         state=shared,
         access=Access(
-            slack,
             refuse_guests=settings.pipedrive_auth == "api_token" and not settings.allow_guests,
             usergroup=settings.allowed_usergroup,
         ),
         unfurl_style=settings.unfurl_style,
         connections=connections,
+        installations=installing.installation_store if installing else None,
         readers=readers,
         home=HomeSettings(
             company_domain=settings.pipedrive_company_domain,
@@ -140,6 +150,7 @@ async def build_app(settings: Settings) -> PersonCardApp:
         client=slack,
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         logger=logging.getLogger("bot.bolt"),
+        oauth_settings=installing,
     )
     register_listeners(bolt, deps)
     return PersonCardApp(
@@ -161,10 +172,12 @@ def _reader(
     attribute: bool,
     shared: SharedState,
     share_directory: bool,
+    company: str | None = None,
 ) -> Reader:
     """The services over one credential. `attribute`: notes name who added them from Slack
     (one API token writes for everyone). `share_directory`: users and organizations read are
-    the same for every viewer, so processes may share them (with Redis)."""
+    the same for every viewer, so processes may share them (with Redis). `company`: whose
+    company-wide records these are (default: PIPEDRIVE_COMPANY_DOMAIN)."""
     search = PeopleSearch(
         client,
         budget=settings.card_timeout,
@@ -177,18 +190,23 @@ def _reader(
         settings,
         shared=shared if settings.redis_url is not None else None,
         share_directory=share_directory,
+        company=company,
     )
     return Reader(people, search, writes)
 
 
-async def _connections(
-    settings: Settings, shared: SharedState
-) -> tuple[AsyncEngine, PipedriveOAuth, Connections]:
-    assert settings.token_encryption_key is not None  # Settings refuse oauth mode without them
-    assert settings.pipedrive_client_id is not None and settings.pipedrive_client_secret is not None
+async def _database(settings: Settings) -> AsyncEngine:
+    """The app's database, migrated: connections, bindings and Slack installations."""
     url = database_url(settings.database_url.get_secret_value() if settings.database_url else None)
     await migrate(url)
-    engine = create_engine(url)
+    return create_engine(url)
+
+
+def _connections(
+    settings: Settings, shared: SharedState, engine: AsyncEngine
+) -> tuple[PipedriveOAuth, Connections]:
+    assert settings.token_encryption_key is not None  # Settings refuse oauth mode without them
+    assert settings.pipedrive_client_id is not None and settings.pipedrive_client_secret is not None
     key = settings.token_encryption_key
     oauth = PipedriveOAuth(
         oauth_url=str(settings.pipedrive_oauth_url).rstrip("/"),
@@ -201,9 +219,10 @@ async def _connections(
         store=ConnectionStore(engine, TokenCipher.from_keys(key.get_secret_value())),
         states=OAuthStates(key.get_secret_value().encode(), shared),
         shared=shared,
-        company_domain=settings.pipedrive_company_domain,
+        # Many workspaces: no one company; each workspace is bound to its own.
+        company_domain=None if settings.many_workspaces else settings.pipedrive_company_domain,
     )
-    return engine, oauth, connections
+    return oauth, connections
 
 
 def _user_reader(
@@ -232,4 +251,11 @@ def _user_reader(
         transport=transport,
     )
     # Each user's own reads stay theirs; only company-wide definitions are shared.
-    return _reader(settings, client, attribute=False, shared=shared, share_directory=False)
+    return _reader(
+        settings,
+        client,
+        attribute=False,
+        shared=shared,
+        share_directory=False,
+        company=connection.company_domain,
+    )

@@ -6,6 +6,9 @@ error, a channel the app cannot see, a slow or unreachable Slack, or the message
 where there is no conversation yet; so does one being shared (`is_pending_ext_shared`) and one
 whose answer does not say `is_ext_shared: false`. Guessing "internal" could show a person's
 details to another company; guessing "shared" only makes an unfurl compact.
+
+Installed in many workspaces, each lookup is made with the client of the workspace that asked
+(Bolt's `context.client`, with that workspace's bot token) and kept under that workspace.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ _TRANSIENT = frozenset(
 class ChannelDirectory:
     def __init__(
         self,
-        slack: AsyncWebClient,
+        slack: AsyncWebClient | None = None,
         *,
         ttl: float = CHANNEL_TTL,
         max_entries: int = 5000,
@@ -44,24 +47,32 @@ class ChannelDirectory:
     ) -> None:
         self._slack = slack
         self._timeout = timeout
-        self._shared: AsyncTTLCache[str, bool] = AsyncTTLCache(
+        self._shared: AsyncTTLCache[tuple[str, str], bool] = AsyncTTLCache(
             ttl=ttl, max_entries=max_entries, clock=clock
         )
 
-    async def is_external(self, channel: str) -> bool:
-        """True when `channel` is shared with another organization, or cannot be looked up."""
-        if not is_channel_id(channel):
+    async def is_external(
+        self, channel: str, *, slack: AsyncWebClient | None = None, team_id: str = ""
+    ) -> bool:
+        """True when `channel` is shared with another organization, or cannot be looked up.
+
+        `slack`: the asking workspace's client (else the one given at construction);
+        `team_id`: that workspace, which the answer is kept under."""
+        client = slack or self._slack
+        if not is_channel_id(channel) or client is None:
             return True
         try:
             async with asyncio.timeout(self._timeout):
-                return await self._shared.get(channel, lambda: self._look_up(channel))
+                return await self._shared.get(
+                    (team_id, channel), lambda: self._look_up(client, channel)
+                )
         except Exception as error:
             log.warning("channel %s: lookup failed (%s); treating it as shared", channel, error)
             return True
 
-    async def _look_up(self, channel: str) -> bool:
+    async def _look_up(self, slack: AsyncWebClient, channel: str) -> bool:
         try:
-            response = await self._slack.conversations_info(channel=channel)
+            response = await slack.conversations_info(channel=channel)
         except SlackApiError as error:
             code = error.response.get("error")
             if code in _TRANSIENT or error.response.status_code == 429:

@@ -1,9 +1,9 @@
 """What every listener is handed, and what is done around every listener, in one place.
 
-`attach(deps)` is the app's one global middleware: it puts the dependencies and a
-`RequestRecord` (kind, name, and the Slack user who asked) and the `Viewer` (whose Pipedrive
-access reads) into Bolt's context, from where Bolt hands them to any listener that names `deps`,
-`record` or `viewer` among its arguments; and it answers an
+`attach(deps)` is the app's one global middleware: it puts the dependencies (as the request's
+workspace sees them) and a `RequestRecord` (kind, name, and the Slack user who asked) and the
+`Viewer` (whose Pipedrive access reads) into Bolt's context, from where Bolt hands them to any
+listener that names `deps`, `record` or `viewer` among its arguments; and it answers an
 event Slack delivers again (same `event_id`) without handling it twice.
 
 `@listener` wraps a listener: the answer is counted as in flight (a shutdown waits for it), the
@@ -55,15 +55,20 @@ def attach(deps: Dependencies) -> Middleware:
             record.outcome = "duplicate_event"
             async with logged_request(record):
                 return BoltResponse(status=200, body="")
-        refusal = await deps.access.refusal(record.user) if record.user != "-" else None
+        team_id = context.team_id or ""
+        refusal = (
+            await deps.access.refusal(record.user, slack=context.client, team_id=team_id)
+            if record.user != "-"
+            else None
+        )
         if refusal is not None and kind != "?":
             record.outcome = refusal.value
             async with logged_request(record):
                 return await refuse(refusal, body, context)
-        context["deps"] = deps
+        context["deps"] = await deps.in_workspace(team_id)
         context["record"] = record
         context["viewer"] = Viewer(
-            team_id=context.team_id or "",
+            team_id=team_id,
             user_id=context.user_id or "",
             enterprise_id=context.enterprise_id,
         )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Literal
+
+from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 
 from blocks import HomeSettings
 from bot.cards.connections import Connections, Viewer
@@ -19,6 +22,8 @@ from bot.store.shared_state import SharedState
 @dataclass(frozen=True)
 class Dependencies:
     lookup: Lookup
+    # The Pipedrive company links and answers belong to; with many workspaces, the one the
+    # request's workspace is bound to ("" until a member connects): see `in_workspace`.
     company_domain: str
     in_flight: InFlight
     unfurl_details: UnfurlDetails
@@ -30,6 +35,16 @@ class Dependencies:
     unfurl_style: Literal["work_object", "blocks"] = "work_object"
     # PIPEDRIVE_AUTH=oauth: each user's connection; None with one shared API token.
     connections: Connections | None = None
+    # Many workspaces: each workspace's bot token (slack_sdk's store); None with one workspace.
+    installations: AsyncInstallationStore | None = None
+
+    async def in_workspace(self, team_id: str) -> Dependencies:
+        """These dependencies as one workspace sees them: its own company's domain."""
+        if self.connections is None or self.connections.company_domain is not None:
+            return self
+        domain = await self.connections.company_of(team_id) or ""
+        home = dataclasses.replace(self.home, company_domain=domain)
+        return dataclasses.replace(self, company_domain=domain, home=home)
 
     async def writes_for(self, viewer: Viewer) -> Writes:
         """Who writes to Pipedrive for this viewer: with one API token, the app for everyone;

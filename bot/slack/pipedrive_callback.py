@@ -18,12 +18,13 @@ from typing import Any
 from aiohttp import web
 from pydantic import SecretStr
 
-from bot.cards.connections import Connected, Connections, ConnectProblem
+from bot.cards.connections import Connected, Connections, ConnectProblem, ConnectRefused
 from bot.pipedrive.oauth import parse_uninstall_notice, verify_basic_auth
 
 log = logging.getLogger(__name__)
 
-AnswerPending = Callable[[Connected], Coroutine[Any, Any, None]]
+# What is done in Slack after the callback: the waiting lookup answered, or told why not.
+AnswerPending = Callable[[Connected | ConnectRefused], Coroutine[Any, Any, None]]
 
 _PROBLEMS: dict[ConnectProblem, tuple[int, str, str]] = {
     ConnectProblem.DENIED: (
@@ -46,9 +47,9 @@ _PROBLEMS: dict[ConnectProblem, tuple[int, str, str]] = {
     ConnectProblem.FOREIGN_COMPANY: (
         403,
         "Another Pipedrive company",
-        "That Pipedrive account belongs to another company than the one this app reads, so it "
-        "was not connected. Log in to Pipedrive with your account at this company and try "
-        "again.",
+        "That Pipedrive account belongs to another company than the one this app reads in "
+        "your workspace, so it was not connected. Log in to Pipedrive with your account at "
+        "that company and try again.",
     ),
     ConnectProblem.UNAVAILABLE: (
         502,
@@ -73,13 +74,13 @@ def callback_routes(
         result = await connections.complete(
             code=query.get("code"), state=query.get("state"), error=query.get("error")
         )
-        if isinstance(result, ConnectProblem):
-            status, title, text = _PROBLEMS[result]
-            log.info("pipedrive oauth callback: not connected (%s)", result.value)
-            return page(title, text, status=status)
         task = asyncio.create_task(answer_pending(result))
         tasks.add(task)
         task.add_done_callback(tasks.discard)
+        if isinstance(result, ConnectRefused):
+            status, title, text = _PROBLEMS[result.problem]
+            log.info("pipedrive oauth callback: not connected (%s)", result.problem.value)
+            return page(title, text, status=status)
         connection = result.connection
         return page(
             "Connected to Pipedrive",

@@ -1,5 +1,8 @@
 """Serve the app: HTTP (`POST /slack/events`, `GET /healthz`) or Socket Mode; stop gracefully.
 
+Installed in many workspaces, HTTP also serves Bolt's "Add to Slack" flow: `GET /slack/install`
+and `GET /slack/oauth_redirect`.
+
 On SIGTERM or SIGINT (Ctrl-C) the server stops accepting, lets the answers in flight finish (a
 PaaS allows about 30 s before it kills the process), then closes its connections and exits, in
 either mode and whether or not Slack has been reached yet.
@@ -14,13 +17,19 @@ from collections.abc import Awaitable
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 
-from bot.cards.connections import Connected
-from bot.config import HEALTH_PATH, OAUTH_CALLBACK_PATH, Settings
+from bot.cards.connections import Connected, ConnectRefused
+from bot.config import (
+    HEALTH_PATH,
+    OAUTH_CALLBACK_PATH,
+    SLACK_INSTALL_PATH,
+    SLACK_REDIRECT_PATH,
+    Settings,
+)
 from bot.slack.answering import answer_after_connecting
 from bot.slack.app import PersonCardApp, build_app
 from bot.slack.pipedrive_callback import callback_routes
@@ -79,13 +88,14 @@ def web_app(card_app: PersonCardApp, signing_secret: str) -> web.Application:
 
     app = web.Application()
     app.add_routes([web.post(EVENTS_PATH, slack_events), web.get(HEALTH_PATH, healthz)])
+    app.add_routes(_install_routes(card_app))
     deps = card_app.deps
     if deps.connections is not None and card_app.oauth is not None:
         oauth = card_app.oauth
 
-        async def answer_pending(connected: Connected) -> None:
+        async def answer_pending(result: Connected | ConnectRefused) -> None:
             deps.in_flight.track()
-            await answer_after_connecting(connected, deps)
+            await answer_after_connecting(result, deps)
 
         app.add_routes(
             callback_routes(
@@ -100,11 +110,35 @@ def web_app(card_app: PersonCardApp, signing_secret: str) -> web.Application:
     return app
 
 
+def _install_routes(card_app: PersonCardApp) -> list[web.RouteDef]:
+    """Bolt's "Add to Slack" page and OAuth redirect, when the app is installable."""
+    flow = card_app.bolt.oauth_flow
+    if flow is None:
+        return []
+
+    async def install(request: web.Request) -> web.Response:
+        return await to_aiohttp_response(
+            await flow.handle_installation(await to_bolt_request(request))
+        )
+
+    async def oauth_redirect(request: web.Request) -> web.Response:
+        return await to_aiohttp_response(await flow.handle_callback(await to_bolt_request(request)))
+
+    return [web.get(SLACK_INSTALL_PATH, install), web.get(SLACK_REDIRECT_PATH, oauth_redirect)]
+
+
 async def serve(settings: Settings) -> None:
     if settings.pipedrive_api_version == "v1":
         log.warning(
             "PIPEDRIVE_API_VERSION=v1 is deprecated: Pipedrive stopped supporting GET "
             "/v1/persons/{id} on 2026-08-01 and may remove it without notice; unset it for v2"
+        )
+    if settings.many_workspaces and settings.slack_bot_token is not None:
+        log.warning("SLACK_CLIENT_ID is set: SLACK_BOT_TOKEN is not used (each workspace's is)")
+    if settings.many_workspaces and settings.pipedrive_company_domain:
+        log.warning(
+            "SLACK_CLIENT_ID is set: PIPEDRIVE_COMPANY_DOMAIN is not used (each workspace reads "
+            "the company its first member connects)"
         )
     card_app = await build_app(settings)
     stop = _stop_on_signals()

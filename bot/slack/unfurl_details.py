@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from slack_sdk.web.async_client import AsyncWebClient
+
 from bot.cards.unfurl_policy import UnfurlPolicy, depends_on_sharing, unfurl_detail
 from bot.domain import CardDetail
 from bot.slack.channels import ChannelDirectory
@@ -24,15 +26,21 @@ class UnfurlDetails:
         self._channels = channels
         self.share_external = share_external
 
-    async def for_share(self, channel: str) -> CardDetail:
+    async def for_share(
+        self, channel: str, *, slack: AsyncWebClient | None = None, team_id: str = ""
+    ) -> CardDetail:
         """A shared card: the whole card, but compact in a conversation shared with another
-        organization (or one Slack will not describe) unless SHARE_EXTERNAL=full."""
+        organization (or one Slack will not describe) unless SHARE_EXTERNAL=full. `slack` and
+        `team_id`: the workspace asking (see `ChannelDirectory.is_external`)."""
         if self.share_external == "full":
             return "full"
-        return "compact" if await self._channels.is_external(channel) else "full"
+        external = await self._channels.is_external(channel, slack=slack, team_id=team_id)
+        return "compact" if external else "full"
 
-    async def for_channel(self, channel: str) -> CardDetail | None:
+    async def for_channel(
+        self, channel: str, *, slack: AsyncWebClient | None = None, team_id: str = ""
+    ) -> CardDetail | None:
         if not depends_on_sharing(self.policy, channel):
             return unfurl_detail(self.policy, channel, external=False)
-        external = await self._channels.is_external(channel)
+        external = await self._channels.is_external(channel, slack=slack, team_id=team_id)
         return unfurl_detail(self.policy, channel, external=external)

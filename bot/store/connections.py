@@ -126,18 +126,40 @@ class ConnectionStore:
         """Slack app uninstalled: the team's (or enterprise's) connections and binding.
 
         Returns how many connections were removed. An enterprise id (org-wide install) also
-        matches every connection made in that enterprise's workspaces.
+        matches every connection made in that enterprise's workspaces, and their bindings.
         """
         connections = delete(ConnectionRow).where(
             or_(
                 ConnectionRow.slack_team_id == team_id, ConnectionRow.slack_enterprise_id == team_id
             )
         )
-        binding = delete(WorkspaceCompanyRow).where(WorkspaceCompanyRow.slack_team_id == team_id)
+        # Workspaces of an org-wide install are bound one by one: those its members connected in.
+        enterprise_teams = select(ConnectionRow.slack_team_id).where(
+            ConnectionRow.slack_enterprise_id == team_id
+        )
+        bindings = delete(WorkspaceCompanyRow).where(
+            or_(
+                WorkspaceCompanyRow.slack_team_id == team_id,
+                WorkspaceCompanyRow.slack_team_id.in_(enterprise_teams),
+            )
+        )
         async with self._engine.begin() as sql:
+            await sql.execute(bindings)
             removed = (await sql.execute(connections)).rowcount
-            await sql.execute(binding)
         return removed
+
+    async def connected_company(self, team_id: str) -> tuple[str, int] | None:
+        """The company (domain, id) of one of the team's connections, if any: connections made
+        before the workspace was bound (one workspace, then many) bind it to theirs."""
+        query = (
+            select(ConnectionRow.company_domain, ConnectionRow.pipedrive_company_id)
+            .where(ConnectionRow.slack_team_id == team_id)
+            .order_by(ConnectionRow.created_at)
+            .limit(1)
+        )
+        async with self._engine.connect() as connection:
+            row = (await connection.execute(query)).first()
+        return None if row is None else (str(row[0]), int(row[1]))
 
     async def bound_company(self, team_id: str) -> WorkspaceCompany | None:
         query = select(WorkspaceCompanyRow.__table__).where(

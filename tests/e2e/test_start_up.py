@@ -59,3 +59,27 @@ def test_a_channel_name_in_unfurl_channels_says_where_to_find_the_id(standins: S
     (line,) = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
     assert line.startswith("error: UNFURL_CHANNELS is invalid: not Slack channel ids: general.")
     assert "channel's details → About → Channel ID" in line
+
+
+def test_many_workspaces_with_one_shared_api_token_do_not_start(standins: StandIns) -> None:
+    # SLACK_CLIENT_ID installs the app anywhere: one API token would show one company to all.
+    secret = "slack-client-secret-0123456789"
+    env = app_environment(standins, SLACK_CLIENT_ID="111.222", SLACK_CLIENT_SECRET=secret)
+    done = run_bot(env=env)
+    assert done.returncode == 2
+    (line,) = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+    assert line.startswith(
+        "error: SLACK_CLIENT_ID is invalid: installing the app in many workspaces needs "
+        "PIPEDRIVE_AUTH=oauth"
+    )
+    assert secret not in done.stderr
+
+
+def test_without_a_bot_token_or_client_credentials_the_app_names_both(standins: StandIns) -> None:
+    env = app_environment(standins)
+    del env["SLACK_BOT_TOKEN"]
+    done = run_bot(env=env)
+    assert done.returncode == 2
+    (line,) = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+    assert line.startswith("error: SLACK_BOT_TOKEN is not set (one workspace needs it")
+    assert "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET" in line

@@ -161,3 +161,21 @@ async def test_a_failed_lookup_counts_as_external_and_is_not_kept(failure: Excep
 async def test_only_an_explicit_not_shared_is_internal(info: object, external: bool) -> None:
     channels = ChannelDirectory(Answers(info))  # type: ignore[arg-type]
     assert await channels.is_external("C111") is external
+
+
+async def test_each_workspace_is_asked_with_its_own_client_and_kept_apart(
+    slack: SlackStandIn,
+) -> None:
+    other = SlackStandIn(bot_token="xoxb-other-workspace")
+    await other.start()
+    try:
+        other.external_channels.add("CINTERNAL")  # the same id, shared in the other workspace
+        channels = ChannelDirectory()
+        ours = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url)
+        theirs = AsyncWebClient(token=other.bot_token, base_url=other.api_url)
+        for _ in range(2):
+            assert await channels.is_external("CINTERNAL", slack=ours, team_id="T1") is False
+            assert await channels.is_external("CINTERNAL", slack=theirs, team_id="T2") is True
+        assert lookups(slack) == ["CINTERNAL"] and lookups(other) == ["CINTERNAL"]
+    finally:
+        await other.stop()

@@ -1,4 +1,5 @@
-"""Sample connections and a wall clock for the store tests."""
+"""Sample connections and installations, a wall clock, and the use case over a store, for the
+store tests."""
 
 from __future__ import annotations
 
@@ -6,11 +7,16 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from pydantic import SecretStr
+from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import MetaData
 
-from bot.store import PipedriveConnection
+from bot.cards.connections import Connections
+from bot.cards.oauth_states import OAuthStates
+from bot.pipedrive.oauth import PipedriveOAuth
+from bot.store import ConnectionStore, PipedriveConnection
+from bot.store.shared_state import InProcessState
 
 
 class WallClock:
@@ -64,3 +70,40 @@ def slack_sdk_metadata() -> MetaData:
     states = SQLAlchemyOAuthStateStore
     states.build_oauth_states_table(metadata, states.default_table_name)
     return metadata
+
+
+CLIENT_ID = "111.222"
+
+
+def an_installation(team_id: str = "T0001", user_id: str = "U0001") -> Installation:
+    return Installation(
+        app_id="A0001",
+        enterprise_id=None,
+        team_id=team_id,
+        team_name="Acme",
+        bot_token="xoxb-111-222-abcdef",
+        bot_id="B0001",
+        bot_user_id="U0BOT",
+        bot_scopes="commands,links:read,links:write",
+        user_id=user_id,
+        user_token=None,
+        is_enterprise_install=False,
+        installed_at=datetime(2025, 6, 1, 12, 0, tzinfo=UTC).timestamp(),
+    )
+
+
+def connections(store: ConnectionStore, company_domain: str | None) -> Connections:
+    shared = InProcessState()
+    oauth = PipedriveOAuth(  # never called here: binding reads only the store
+        oauth_url="https://oauth.pipedrive.com",
+        client_id="client-id",
+        client_secret=SecretStr("client-secret"),
+        redirect_uri="https://cards.example.com/pipedrive/oauth/callback",
+    )
+    return Connections(
+        oauth=oauth,
+        store=store,
+        states=OAuthStates(b"key", shared),
+        shared=shared,
+        company_domain=company_domain,
+    )

@@ -149,10 +149,28 @@ async def test_org_wide_uninstall_removes_connections_across_the_enterprise(
     other_enterprise = a_connection("T0003", "U0003", enterprise_id="E0002")
     await store.save(other_enterprise)
     await store.bind_company("E0001", "acme", 5555)
+    await store.bind_company("T0002", "acme", 5555)  # a workspace of the enterprise
+    await store.bind_company("T0003", "globex", 7777)
 
     assert await store.delete_team("E0001") == 2
     assert await store.bound_company("E0001") is None
+    assert await store.bound_company("T0002") is None
     assert await store.get("T0003", "U0003") == other_enterprise
+    assert await store.bound_company("T0003") is not None
+
+
+async def test_the_company_of_a_teams_earliest_connection(
+    store: ConnectionStore, clock: WallClock
+) -> None:
+    assert await store.connected_company("T0001") is None
+    await store.save(a_connection("T0001", "U0001"))
+    clock.advance(60)
+    await store.save(dataclasses.replace(a_connection("T0001", "U0002"), company_domain="other"))
+    first = await store.get("T0001", "U0001")
+    assert first is not None
+    found = await store.connected_company("T0001")
+    assert found == (first.company_domain, first.pipedrive_company_id)
+    assert await store.connected_company("T0002") is None
 
 
 async def test_first_binding_wins(store: ConnectionStore, clock: WallClock) -> None:

@@ -2,32 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 
 from .conftest import Database
-
-CLIENT_ID = "111.222"
-
-
-def an_installation(team_id: str = "T0001", user_id: str = "U0001") -> Installation:
-    return Installation(
-        app_id="A0001",
-        enterprise_id=None,
-        team_id=team_id,
-        team_name="Acme",
-        bot_token="xoxb-111-222-abcdef",
-        bot_id="B0001",
-        bot_user_id="U0BOT",
-        bot_scopes="commands,links:read,links:write",
-        user_id=user_id,
-        user_token=None,
-        is_enterprise_install=False,
-        installed_at=datetime(2025, 6, 1, 12, 0, tzinfo=UTC).timestamp(),
-    )
+from .examples import CLIENT_ID, an_installation
 
 
 async def test_an_installation_is_saved_and_found(database: Database) -> None:

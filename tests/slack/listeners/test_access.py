@@ -7,7 +7,9 @@ import logging
 from typing import Any
 
 import pytest
+from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.slack.access import Access, Refusal
 from devkit import PipedriveStandIn, SlackStandIn
 from tests.slack.listeners.conftest import USER, MakeDispatch
 
@@ -83,3 +85,22 @@ async def test_a_user_slack_will_not_describe_is_refused(
     answer = json.loads((await dispatch.command("1", "unverified")).body)
     assert "couldn't check with Slack" in answer["text"]
     assert pipedrive.count() == 0
+
+
+async def test_a_user_is_looked_up_in_the_workspace_that_asks_and_kept_there() -> None:
+    # The same user id in two workspaces: a guest in one, a member in the other.
+    first, second = SlackStandIn(bot_token="xoxb-first"), SlackStandIn(bot_token="xoxb-second")
+    await first.start()
+    await second.start()
+    try:
+        second.guests.add(USER)
+        access = Access(refuse_guests=True, usergroup=None)
+        ours = AsyncWebClient(token=first.bot_token, base_url=first.api_url)
+        theirs = AsyncWebClient(token=second.bot_token, base_url=second.api_url)
+        for _ in range(2):
+            assert await access.refusal(USER, slack=ours, team_id="T1") is None
+            assert await access.refusal(USER, slack=theirs, team_id="T2") is Refusal.GUEST
+        assert len(first.calls_to("users.info")) == len(second.calls_to("users.info")) == 1
+    finally:
+        await first.stop()
+        await second.stop()

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
 
 from blocks import card_message, invalid_card_button_message, share_failed_message
 from bot.cards.connections import Viewer
@@ -32,6 +33,7 @@ async def share_person(
     action: dict[str, Any],
     body: dict[str, Any],
     respond: AsyncRespond,
+    client: AsyncWebClient,
     deps: Dependencies,
     record: RequestRecord,
     viewer: Viewer,
@@ -54,7 +56,7 @@ async def share_person(
     shared_by = str(user.get("id", "")) if isinstance(user, dict) else ""
     channel = body.get("channel")
     channel_id = str(channel.get("id", "")) if isinstance(channel, dict) else ""
-    detail = await deps.unfurl_details.for_share(channel_id)
+    detail = await deps.unfurl_details.for_share(channel_id, slack=client, team_id=viewer.team_id)
     record.details["detail"] = detail
     message = card_message(
         answer, company_domain=deps.company_domain, shared_by=shared_by, detail=detail

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
+from urllib.parse import urlsplit
 
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -41,18 +42,26 @@ async def unfurl_person_links(
     record: RequestRecord,
     viewer: Viewer,
 ) -> None:
-    wanted = person_links(event, deps.company_domain)
+    # Many workspaces: one no member has connected in yet reads no company, so any company's
+    # link asks its poster to connect (and is not read: there is no token to read with).
+    unbound = deps.connections is not None and not deps.company_domain
+    wanted = person_links(event, None if unbound else deps.company_domain)
     record.details["links"] = len(wanted)
     if not wanted:
         record.outcome = "no_person_links"
         return
-    detail = await deps.unfurl_details.for_channel(str(event.get("channel", "")))
+    detail = await deps.unfurl_details.for_channel(
+        str(event.get("channel", "")), slack=client, team_id=viewer.team_id
+    )
     if detail is None:
         record.outcome = "unfurls_off"
         return
     record.details["detail"] = detail
     reference = record.request_id
     target = unfurl_target(event)
+    if unbound:
+        record.outcome = await _ask_to_connect(client, target, deps, viewer, reference)
+        return
     answers = await asyncio.gather(
         *(
             deps.lookup.person(person_id, viewer, reference=reference)
@@ -60,10 +69,7 @@ async def unfurl_person_links(
         )
     )
     if deps.connections is not None and any(_not_connected(answer) for answer in answers):
-        pending = PendingConnect(viewer.team_id, viewer.user_id, viewer.enterprise_id)
-        url = await deps.connections.connect_url(pending)
-        delivery = await unfurl_asking_to_connect(client, target, url, reference=reference)
-        record.outcome = "asked_to_connect" if delivery == "sent" else "unfurl_refused"
+        record.outcome = await _ask_to_connect(client, target, deps, viewer, reference)
         return
     # A person that cannot be read is left out; the other links still unfurl.
     found = {
@@ -90,23 +96,50 @@ async def unfurl_person_links(
     record.outcome = _OUTCOMES[delivery]
 
 
+async def _ask_to_connect(
+    client: AsyncWebClient,
+    target: dict[str, Any],
+    deps: Dependencies,
+    viewer: Viewer,
+    reference: str,
+) -> str:
+    """Slack asks the poster to connect Pipedrive; the request's outcome."""
+    assert deps.connections is not None
+    pending = PendingConnect(viewer.team_id, viewer.user_id, viewer.enterprise_id)
+    url = await deps.connections.connect_url(pending)
+    delivery = await unfurl_asking_to_connect(client, target, url, reference=reference)
+    return "asked_to_connect" if delivery == "sent" else "unfurl_refused"
+
+
 def _not_connected(answer: object) -> bool:
     return isinstance(answer, Failure) and answer.kind is FailureKind.NOT_CONNECTED
 
 
-def person_links(event: dict[str, Any], company_domain: str) -> dict[str, int]:
-    """Each distinct person link in the event (URL exactly as received) and its person id."""
+def person_links(event: dict[str, Any], company_domain: str | None) -> dict[str, int]:
+    """Each distinct person link in the event (URL exactly as received) and its person id:
+    links into `company_domain`, or with None into any company (to ask who posted them to
+    connect, never to read)."""
     found: dict[str, int] = {}
     for link in event.get("links") or []:
         url = link.get("url") if isinstance(link, dict) else None
         if not isinstance(url, str) or url in found:
             continue
-        person_id = parse_person_link(url, company_domain)
+        domain = _subdomain(url) if company_domain is None else company_domain
+        person_id = parse_person_link(url, domain)
         if person_id is not None:
             found[url] = person_id
         if len(found) == MAX_UNFURLS:
             break
     return found
+
+
+def _subdomain(url: str) -> str:
+    """`acme` of `https://acme.pipedrive.com/…`; what a link to elsewhere has is no company."""
+    try:
+        host = urlsplit(url.strip()).hostname or ""
+    except ValueError:
+        return ""
+    return host.removesuffix(".pipedrive.com") if host.endswith(".pipedrive.com") else ""
 
 
 def unfurl_target(event: dict[str, Any]) -> dict[str, Any]:
