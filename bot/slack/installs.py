@@ -3,7 +3,8 @@
 With `SLACK_CLIENT_ID` and `SLACK_CLIENT_SECRET` set, Bolt runs Slack's OAuth flow:
 `GET /slack/install` shows the "Add to Slack" page, Slack sends the installer back to
 `GET /slack/oauth_redirect`, and each workspace's bot token is kept by slack_sdk's SQLAlchemy
-installation store in the app's database (`DATABASE_URL`), beside the Pipedrive connections.
+installation store in the app's database (`DATABASE_URL`), beside the Pipedrive connections,
+encrypted (`bot.store.slack_installations`).
 Bolt then finds the token of the workspace each request comes from and hands listeners a
 client with it (`context.client`). Org-wide (Enterprise Grid) installs are kept under the
 enterprise id; Bolt and slack_sdk look them up that way.
@@ -19,12 +20,13 @@ import logging
 from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
-from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.cards.connections import Connections
 from bot.config import SLACK_BOT_SCOPES, SLACK_INSTALL_PATH, SLACK_REDIRECT_PATH, Settings
+from bot.store import TokenCipher
+from bot.store.slack_installations import SealedInstallationStore
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +35,11 @@ INSTALL_STATE_SECONDS = 600
 
 
 def install_settings(settings: Settings, engine: AsyncEngine) -> AsyncOAuthSettings:
-    """Bolt's OAuth flow over the app's database; the tables are created by its migrations."""
+    """Bolt's OAuth flow over the app's database; the tables are created by its migrations,
+    and the bot tokens encrypted with `TOKEN_ENCRYPTION_KEY`, as the Pipedrive tokens are."""
     assert settings.slack_client_id is not None and settings.slack_client_secret is not None
+    assert settings.token_encryption_key is not None  # many workspaces need PIPEDRIVE_AUTH=oauth
+    cipher = TokenCipher.from_keys(settings.token_encryption_key.get_secret_value())
     oauth = AsyncOAuthSettings(
         client_id=settings.slack_client_id,
         client_secret=settings.slack_client_secret.get_secret_value(),
@@ -44,10 +49,8 @@ def install_settings(settings: Settings, engine: AsyncEngine) -> AsyncOAuthSetti
         install_path=SLACK_INSTALL_PATH,
         redirect_uri_path=SLACK_REDIRECT_PATH,
         authorization_url=str(settings.slack_authorize_url),
-        installation_store=AsyncSQLAlchemyInstallationStore(
-            client_id=settings.slack_client_id,
-            engine=engine,
-            logger=logging.getLogger("bot.slack.installations"),
+        installation_store=SealedInstallationStore(
+            client_id=settings.slack_client_id, engine=engine, cipher=cipher
         ),
         state_store=AsyncSQLAlchemyOAuthStateStore(
             expiration_seconds=INSTALL_STATE_SECONDS,

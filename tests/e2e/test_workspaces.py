@@ -141,6 +141,9 @@ def test_two_workspaces_each_with_its_own_token_and_company_and_one_uninstalled(
     acme_token = install(many_app, standins, ACME)
     initech_token = install(many_app, standins, INITECH)
     assert acme_token != initech_token
+    database: Path = many_app.database  # type: ignore[attr-defined]
+    stored = b"".join(path.read_bytes() for path in database.parent.glob(database.name + "*"))
+    assert acme_token.encode() not in stored and initech_token.encode() not in stored
     acme = SlackSender(many_app.url, standins.slack, workspace=ACME)
     initech = SlackSender(many_app.url, standins.slack, workspace=INITECH)
 

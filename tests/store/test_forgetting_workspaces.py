@@ -3,10 +3,9 @@ only what belongs to the workspace, enterprise or revoked token named goes."""
 
 from __future__ import annotations
 
-from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
-
 from bot.slack.installs import forget_revoked_tokens, forget_workspace
-from bot.store import ConnectionStore
+from bot.store import ConnectionStore, TokenCipher, new_key
+from bot.store.slack_installations import SealedInstallationStore
 
 from .conftest import Database
 from .examples import CLIENT_ID, a_connection, an_installation, connections
@@ -15,7 +14,9 @@ from .examples import CLIENT_ID, a_connection, an_installation, connections
 async def test_an_uninstall_forgets_the_workspace_and_nothing_else(
     database: Database, store: ConnectionStore
 ) -> None:
-    installations = AsyncSQLAlchemyInstallationStore(client_id=CLIENT_ID, engine=database.engine)
+    installations = SealedInstallationStore(
+        client_id=CLIENT_ID, engine=database.engine, cipher=TokenCipher.from_keys(new_key())
+    )
     await installations.async_save(an_installation("T0001"))
     await installations.async_save(an_installation("T0002"))
     await store.save(a_connection("T0001", "U0001"))
@@ -53,7 +54,9 @@ async def test_one_workspace_forgets_its_members_connections_with_no_install_sto
 
 
 async def test_a_revoked_user_token_forgets_only_that_installers_row(database: Database) -> None:
-    installations = AsyncSQLAlchemyInstallationStore(client_id=CLIENT_ID, engine=database.engine)
+    installations = SealedInstallationStore(
+        client_id=CLIENT_ID, engine=database.engine, cipher=TokenCipher.from_keys(new_key())
+    )
     first = an_installation("T0001", user_id="U0001")
     second = an_installation("T0001", user_id="U0002")
     await installations.async_save(first)
