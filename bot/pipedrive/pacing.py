@@ -4,9 +4,7 @@ Pipedrive lets each token start a number of requests in any rolling 2-second win
 for an API token, by plan) and at most 10 searches in it besides; a search counts in both. Every
 answer announces the limit and what is left of it (`x-ratelimit-limit`, `-remaining`, `-reset`),
 and a 429 asks for a wait. The pacer hands out start times so a burst queues instead of failing:
-never more than the lower of our own setting and the announced limit, none while a hold lasts,
-and at most a third of that limit in any second, so that requests which reach Pipedrive later
-than they started (a busy event loop) do not bunch into one window.
+never more than the lower of our own setting and the announced limit, none while a hold lasts.
 
 Where the start times and holds are kept is one seam, `SlotStore`: this process's memory here;
 a store shared by several processes (Redis) can take its place.
@@ -34,10 +32,6 @@ SEARCH_BURST_LIMIT = 10
 # Requests reach Pipedrive a little after they start, some later than others: starts are kept
 # this much further apart than the window, so Pipedrive never counts one too many.
 WINDOW_GUARD_SECONDS = 0.2
-# A burst is spread: at most a third of a bucket's limit starts in any second (for windows
-# longer than a second), so requests that reach Pipedrive late and bunched stay within its
-# window unless they are more than about a second late.
-SPREAD_SECONDS = 1.0
 # A wait longer than this is not believed: the window is 2 s, Pipedrive's 429 penalty 10 s.
 MAX_HOLD_SECONDS = 60.0
 # A request that gets going this much later than its start (a busy event loop) would reach
@@ -49,16 +43,11 @@ LATE_STARTS_RETAKEN = 3
 
 @dataclass(frozen=True)
 class Bucket:
-    """At most `limit` starts in any `window` seconds, counted under `key`, and at most
-    `per_spread` of them in any `SPREAD_SECONDS` when the window is longer than that."""
+    """At most `limit` starts in any `window` seconds, counted under `key`."""
 
     key: str
     limit: int
     window: float
-
-    @property
-    def per_spread(self) -> int | None:
-        return max(1, self.limit // 3) if self.window > SPREAD_SECONDS else None
 
 
 class SlotStore(Protocol):
@@ -94,9 +83,6 @@ class LocalSlots:
                 start = max(start, starts[-1])  # first come, first served
             if len(starts) >= bucket.limit:
                 start = max(start, starts[-bucket.limit] + bucket.window)
-            spread = bucket.per_spread
-            if spread is not None and len(starts) >= spread:
-                start = max(start, starts[-spread] + SPREAD_SECONDS)
         if start <= latest:
             for bucket in buckets:
                 self._starts[bucket.key].append(start)

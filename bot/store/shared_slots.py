@@ -7,12 +7,11 @@ the future. So within a process, requests for the same buckets queue first come,
 until every bucket gives it a slot at once (or until its `latest` would pass); the request then
 starts at once. Across processes the heads take turns as slots free. Requests reach Pipedrive a
 little after they start, some later than others (a busy process), so the shared limits keep a
-wider guard than the in-process pacer (`_windows`): one slot fewer than the limit per 3 s, and,
-as in-process, at most a third of it per second (`Bucket.per_spread`), the per-second one asked
-first (a slot the second limit refuses is spent in the first, so the short one goes first). A
-slot is dated from before it was asked for, so a process that gets the answer late (a busy
-event loop) sees it late and takes another (`RequestPacer.wait_turn`). Several processes trade
-some throughput for never going over.
+wider guard than the in-process pacer (`_windows`): one slot fewer than the limit per 3 s, and
+at most a third of it per second, taken in that order (a slot the second limit refuses is spent
+in the first, so the short one goes first). A slot is dated from before it was asked for, so a
+process that gets the answer late (a busy event loop) sees it late and takes another
+(`RequestPacer.wait_turn`). Several processes trade some throughput for never going over.
 A read that waits marks its buckets, and reads a card can do without (pictures) stand back while
 they are marked, in every process.
 """
@@ -23,7 +22,7 @@ import asyncio
 import math
 from collections.abc import Sequence
 
-from bot.pipedrive.pacing import SPREAD_SECONDS, Bucket
+from bot.pipedrive.pacing import Bucket
 from bot.store.shared_state import SharedState
 
 # Marks a bucket some read waits for a slot in, a little past its expected turn.
@@ -110,8 +109,8 @@ def _windows(key: str, bucket: Bucket) -> list[tuple[str, int, int]]:
     process controls: a start that reaches Pipedrive late must not pile onto the next ones."""
     window = max(1, math.ceil(bucket.window))
     limits = [(key, max(1, bucket.limit - 1), window)]
-    if bucket.per_spread is not None:
+    if window > 1:
         # The per-second limit first: a slot taken in one limit and refused by the next is
         # spent without a request, and a second's slot is back a second later.
-        limits.insert(0, (f"{key}:per-second", bucket.per_spread, int(SPREAD_SECONDS)))
+        limits.insert(0, (f"{key}:per-second", max(1, bucket.limit // 3), 1))
     return limits

@@ -73,33 +73,18 @@ async def test_starts_are_kept_a_guard_further_apart_than_the_window() -> None:
     assert 2.1 < await next_wait(pacer) <= 2.2
 
 
-async def test_a_burst_is_spread_over_seconds() -> None:
-    pacer = RequestPacer(limit=6, window=2.0, guard=0.2)
-    await pacer.wait_turn(TOKEN)
-    await pacer.wait_turn(TOKEN)
-    # A third of the limit in any second: the third start waits for the first to be a second old.
-    assert 0.9 < await next_wait(pacer) <= 1.0
-
-
-async def test_a_window_of_a_second_or_less_is_not_spread() -> None:
-    pacer = RequestPacer(limit=6, window=1.0, guard=0.0)
-    for _ in range(6):
-        await pacer.wait_turn(TOKEN)
-    assert 0.9 < await next_wait(pacer) <= 1.0  # the seventh, not the third, waits
-
-
 async def test_searches_count_in_the_tokens_window() -> None:
     pacer = RequestPacer(limit=3, window=10.0)
-    for _ in range(3):  # a second apart (a third of the limit per second)
+    for _ in range(3):
         await pacer.wait_turn(TOKEN, search=True)
-    assert await next_wait(pacer) > 7  # an ordinary read waits for the searches' window too
+    assert await next_wait(pacer) > 9  # an ordinary read waits for the searches' window too
 
 
 async def test_searches_have_their_own_tighter_window() -> None:
     pacer = RequestPacer(limit=20, search_limit=10, window=10.0)
-    for _ in range(10):  # over 3 s: 3 searches a second
+    for _ in range(10):
         await pacer.wait_turn(TOKEN, search=True)
-    assert await next_wait(pacer, search=True) > 6
+    assert await next_wait(pacer, search=True) > 9
     assert await next_wait(pacer) == 0  # other reads still have room
 
 
