@@ -378,3 +378,21 @@ def composer_event(urls: list[str]) -> dict[str, Any]:
 def all_text(blocks: list[dict[str, Any]]) -> str:
     """Every string in the blocks, joined: for asserting what a card says."""
     return json.dumps(blocks, ensure_ascii=False)
+
+
+def connect_url(answer: dict[str, Any]) -> str:
+    """The URL of the Connect Pipedrive button in an answer."""
+    (url,) = [
+        element["url"]
+        for block in answer["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if element.get("action_id") == "connect_pipedrive"
+    ]
+    return str(url)
+
+
+def consent(url: str, standins: StandIns, as_user: int) -> httpx.Response:
+    """The user opens the Connect link and clicks Allow on Pipedrive's page."""
+    standins.oauth.consenting_user = as_user
+    return httpx.get(url, follow_redirects=True, timeout=10)

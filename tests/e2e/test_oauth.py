@@ -24,6 +24,8 @@ from devkit.harness import (
     StandIns,
     all_text,
     app_environment,
+    connect_url,
+    consent,
     link_shared_event,
     wait_for,
 )
@@ -65,23 +67,6 @@ def slack(oauth_app: AppProcess, standins: StandIns) -> Iterator[SlackSender]:
     sender = SlackSender(oauth_app.url, standins.slack)
     yield sender
     sender.http.close()
-
-
-def connect_url(answer: dict[str, Any]) -> str:
-    (url,) = [
-        element["url"]
-        for block in answer["blocks"]
-        if block["type"] == "actions"
-        for element in block["elements"]
-        if element.get("action_id") == "connect_pipedrive"
-    ]
-    return str(url)
-
-
-def consent(url: str, standins: StandIns, as_user: int) -> httpx.Response:
-    """The user opens the Connect link and clicks Allow on Pipedrive's page."""
-    standins.oauth.consenting_user = as_user
-    return httpx.get(url, follow_redirects=True, timeout=10)
 
 
 def connect(slack: SlackSender, standins: StandIns, slack_user: str, as_user: int) -> None:

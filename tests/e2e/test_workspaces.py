@@ -30,6 +30,8 @@ from devkit.harness import (
     StandIns,
     all_text,
     app_environment,
+    connect_url,
+    consent,
     link_shared_event,
     manifest_bot_scopes,
     wait_for,
@@ -103,22 +105,6 @@ def install(app: AppProcess, standins: StandIns, team: str) -> str:
         back = browser.get(approved.headers["location"], headers={"Cookie": cookie})
     assert back.status_code == 200, back.text
     return standins.slack.token_of(team)
-
-
-def connect_url(answer: dict[str, Any]) -> str:
-    (url,) = [
-        element["url"]
-        for block in answer["blocks"]
-        if block["type"] == "actions"
-        for element in block["elements"]
-        if element.get("action_id") == "connect_pipedrive"
-    ]
-    return str(url)
-
-
-def consent(url: str, standins: StandIns, as_user: int) -> httpx.Response:
-    standins.oauth.consenting_user = as_user
-    return httpx.get(url, follow_redirects=True, timeout=10)
 
 
 def unfurled(slack: SlackSender, standins: StandIns, urls: list[str], user: str) -> Any:
