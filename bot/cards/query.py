@@ -24,20 +24,25 @@ SEARCH_TERM_MAX = 200
 QUERY_TEXT_MAX = 2048
 
 
-def parse_person_link(url: str, company_domain: str) -> int | None:
+def parse_person_link(url: str, company_domain: str | None) -> int | None:
     """The person id in a link to this company's Pipedrive, else None.
 
     Accepts `https://{company}.pipedrive.com/person/{id}` and `https://app.pipedrive.com/...`,
     with a trailing slash, query string or fragment. Another company's `*.pipedrive.com` names
-    a different person with the same id, so it is not ours to show.
+    a different person with the same id, so it is not ours to show. With `company_domain`
+    None, any company's link is accepted: to ask who posted it to connect, never to read it.
     """
     try:
         parts = urlsplit(url.strip())
         port = parts.port
     except ValueError:
         return None
-    hosts = {f"{company_domain}.pipedrive.com", "app.pipedrive.com"}
-    if parts.scheme not in ("https", "http") or port is not None or parts.hostname not in hosts:
+    host = parts.hostname or ""
+    if company_domain is None:
+        ours = host.endswith(".pipedrive.com")
+    else:
+        ours = host in {f"{company_domain}.pipedrive.com", "app.pipedrive.com"}
+    if parts.scheme not in ("https", "http") or port is not None or not ours:
         return None
     if parts.username is not None or parts.password is not None:
         return None

@@ -276,3 +276,19 @@ def test_status_and_disconnect_are_about_the_askers_own_connection(text: str, ac
 
 def test_a_person_named_status_is_still_found_by_more_words() -> None:
     assert parse_person_query("status quo", "acme") == Search("status quo")
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://acme.pipedrive.com/person/5", 5),
+        ("https://initech.pipedrive.com/person/6", 6),
+        ("https://app.pipedrive.com/person/7", 7),
+        ("https://pipedrive.com/person/8", None),
+        ("https://acme.pipedrive.com.evil.example/person/9", None),
+    ],
+)
+def test_with_no_company_any_companys_person_link_is_recognised(
+    url: str, expected: int | None
+) -> None:
+    assert parse_person_link(url, None) == expected

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
-from urllib.parse import urlsplit
 
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -124,22 +123,12 @@ def person_links(event: dict[str, Any], company_domain: str | None) -> dict[str,
         url = link.get("url") if isinstance(link, dict) else None
         if not isinstance(url, str) or url in found:
             continue
-        domain = _subdomain(url) if company_domain is None else company_domain
-        person_id = parse_person_link(url, domain)
+        person_id = parse_person_link(url, company_domain)
         if person_id is not None:
             found[url] = person_id
         if len(found) == MAX_UNFURLS:
             break
     return found
-
-
-def _subdomain(url: str) -> str:
-    """`acme` of `https://acme.pipedrive.com/…`; what a link to elsewhere has is no company."""
-    try:
-        host = urlsplit(url.strip()).hostname or ""
-    except ValueError:
-        return ""
-    return host.removesuffix(".pipedrive.com") if host.endswith(".pipedrive.com") else ""
 
 
 def unfurl_target(event: dict[str, Any]) -> dict[str, Any]:
