@@ -22,7 +22,13 @@ def pair(states: tuple[SharedState, SharedState], clock: FakeClock) -> tuple[OAu
 async def test_a_state_brings_back_who_asked(states: tuple[SharedState, SharedState]) -> None:
     issuer, _ = pair(states, FakeClock())
     state = await issuer.issue(PENDING)
-    assert "hooks.slack.com" not in state and "U1" not in state  # only a nonce travels
+    longer = PendingConnect(
+        team_id="T1", user_id="U1", response_url=PENDING.response_url + "/x" * 200, query="42"
+    )
+    # Only a nonce travels: the state's length does not grow with what it stands for,
+    # and the asker's details are not in it (a random nonce could spell "U1", not a URL).
+    assert len(await issuer.issue(longer)) == len(state)
+    assert "hooks.slack.com" not in state
     assert await issuer.redeem(state) == PENDING
 
 
