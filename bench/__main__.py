@@ -30,14 +30,16 @@ import httpx
 
 from bot.config import PipedriveSettings, Settings
 from bot.pipedrive.pacing import DEFAULT_BURST_LIMIT
-from devkit import PipedriveStandIn, SlackStandIn
+from devkit import SlackStandIn
 from devkit.harness import BOT_TOKEN, COMPANY, PIPEDRIVE_TOKEN, ROOT, AppProcess
+from devkit.pipedrive_process import PipedriveProcess
 
 from .load import (
     Burst,
     BurstFigures,
     Ids,
     Load,
+    PipedriveRecord,
     Target,
     background,
     bench_environment,
@@ -76,15 +78,15 @@ class Round:
 
 
 async def one_round(
-    load: Load, pipedrive: PipedriveStandIn, ids: Ids, args: argparse.Namespace, tag: str
+    load: Load, pipedrive: PipedriveRecord, ids: Ids, args: argparse.Namespace, tag: str
 ) -> Round:
     result = Round()
-    first_request = len(pipedrive.requests)
+    first_request = pipedrive.request_count()
     for person_id in ids.take(args.singles):
         for kind in ("cold", "warm", "refreshed"):
             name = f"{tag}-single-{kind}-{person_id}"
             await window_room(pipedrive, args.pipedrive_limit)
-            before = len(pipedrive.requests)
+            before = pipedrive.request_count()
             if kind == "refreshed":  # read again past the cache; related records are cached
                 sent = await load.refresh(person_id, name)
             else:
@@ -94,7 +96,7 @@ async def one_round(
                 getattr(result, kind).append(arrived[name].received_at - sent)
             getattr(result, f"{kind}_tokens").append(pipedrive.tokens(before))
 
-    burst_start = len(pipedrive.requests)
+    burst_start = pipedrive.request_count()
     distinct = ids.take(args.distinct)
     result.burst = await command_burst([load], pipedrive, distinct, args.burst, f"{tag}-burst")
 
@@ -103,10 +105,10 @@ async def one_round(
         f"https://{COMPANY}.pipedrive.com/person/{people[n % len(people)]}?b={tag}-{n}"
         for n in range(args.unfurls)
     ]
-    before = len(pipedrive.requests)
+    before = pipedrive.request_count()
     unfurl_sends = await asyncio.gather(*(load.link_shared(url) for url in urls))
     unfurled = await load.unfurl_arrivals(urls, timeout=30)
-    result.unfurl_requests = len(pipedrive.requests) - before
+    result.unfurl_requests = pipedrive.request_count() - before
     result.unfurl_tokens = pipedrive.tokens(before)
     result.unfurls = [
         unfurled[url].received_at - sent
@@ -117,9 +119,9 @@ async def one_round(
     result.unfurls_as_entities = sum(u.kind == "work_object" for u in unfurled.values())
     result.unfurls_complete = sum(u.complete for u in unfurled.values())
     result.over_limit = pipedrive.over_limit(first_request)
-    starts = [first_request, burst_start, before, len(pipedrive.requests)]
+    starts = [first_request, burst_start, before, pipedrive.request_count()]
     for phase, start, end in zip(PHASES, starts, starts[1:], strict=False):
-        seen = pipedrive.requests[start:end]
+        seen = pipedrive.requests_from(start, end)
         result.over_limit_by_phase[phase] = sum(request.over_limit for request in seen)
     return result
 
@@ -628,14 +630,20 @@ async def run(args: argparse.Namespace) -> Results:
 async def main_rounds(
     args: argparse.Namespace, slack: SlackStandIn, http: httpx.AsyncClient
 ) -> Results:
-    """Project and floor, in alternating rounds, one process each."""
-    pipedrive = PipedriveStandIn(
-        token=PIPEDRIVE_TOKEN, latency=args.latency, burst_limit=args.pipedrive_limit
-    )
-    await background("pipedrive").start(pipedrive)
+    """Project and floor, in alternating rounds, one process each. Pipedrive's stand-in runs
+    in a process of its own: it stamps each request as it arrives, as Pipedrive does, never
+    late behind this process's load (which would count requests over the limit that were not)."""
     # Every round of either target takes fresh ids: the floor's too, though it never reads them.
     per_round = args.singles + 2 * args.distinct
-    pipedrive.add_people(2 * args.rounds * per_round, start=2)
+    pipedrive = PipedriveProcess(
+        token=PIPEDRIVE_TOKEN,
+        first=2,
+        people=2 * args.rounds * per_round,
+        burst_limit=args.pipedrive_limit,
+        latency=args.latency,
+        own_organizations=False,
+    )
+    await asyncio.to_thread(pipedrive.start)
     env = bench_environment(pipedrive.url, slack.api_url, args)
     floor_env = {**env, "PYTHONPATH": str(ROOT)}
     apps = {
@@ -660,7 +668,7 @@ async def main_rounds(
         for app in apps.values():
             if app.process is not None:
                 app.terminate()
-        await background("pipedrive").stop(pipedrive)
+        await asyncio.to_thread(pipedrive.stop)
     return Results(project=project, floor=floor, rounds=rounds)
 
 

@@ -23,7 +23,7 @@ import time
 from collections import Counter
 from collections.abc import Coroutine, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 from urllib.parse import urlencode
 
 import httpx
@@ -32,6 +32,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot.pipedrive.pacing import BURST_WINDOW_SECONDS, WINDOW_GUARD_SECONDS
 from devkit import PipedriveStandIn, SlackStandIn
 from devkit.harness import SIGNING_SECRET, AppProcess, app_environment_for
+from devkit.pipedrive import SeenRequest
 from devkit.serving import LoopbackServer
 from devkit.slack import SlackCall
 
@@ -60,6 +61,21 @@ class Unfurl:
         if self.kind == "work_object":
             return is_complete_entity(self.content)
         return is_complete_card(self.content)
+
+
+class PipedriveRecord(Protocol):
+    """What the bench reads of a Pipedrive stand-in: `PipedriveStandIn` on a thread of this
+    process, or `PipedriveProcess` in a process of its own (which stamps arrivals on time)."""
+
+    def request_count(self) -> int: ...
+
+    def requests_from(self, start: int, end: int | None = None) -> list[SeenRequest]: ...
+
+    def tokens(self, since: int = 0) -> int: ...
+
+    def over_limit(self, since: int = 0) -> int: ...
+
+    def arrived_within(self, seconds: float) -> int: ...
 
 
 class Background:
@@ -292,7 +308,7 @@ class Burst:
 
 async def command_burst(
     loads: Sequence[Load],
-    pipedrive: PipedriveStandIn,
+    pipedrive: PipedriveRecord,
     people: Sequence[int],
     count: int,
     tag: str,
@@ -306,7 +322,7 @@ async def command_burst(
     names = [f"{tag}-{n}" for n in range(count)]
     chooser = random.Random(tag)
     routes = [loads[chooser.randrange(len(loads))] for _ in names]
-    before = len(pipedrive.requests)
+    before = pipedrive.request_count()
     sends = await asyncio.gather(
         *(
             route.command(people[n % len(people)], name, users[n % len(users)])
@@ -314,7 +330,7 @@ async def command_burst(
         )
     )
     arrived = await loads[0].card_arrivals(names, timeout=timeout)
-    seen = pipedrive.requests[before:]
+    seen = pipedrive.requests_from(before)
     result = Burst(
         sent=count,
         answered=len(arrived),
@@ -340,14 +356,14 @@ async def command_burst(
     return result
 
 
-async def window_room(pipedrive: PipedriveStandIn, limit: int, needed: int = 8) -> None:
+async def window_room(pipedrive: PipedriveRecord, limit: int, needed: int = 8) -> None:
     """Wait until the burst window (the app's, a guard wider than Pipedrive's) has room for a
     card's reads: single cards are timed as a lone user's, not queued behind the one before."""
     while pipedrive.arrived_within(BURST_WINDOW_SECONDS + WINDOW_GUARD_SECONDS) > limit - needed:
         await asyncio.sleep(0.05)
 
 
-async def quiet(pipedrive: PipedriveStandIn) -> None:
+async def quiet(pipedrive: PipedriveRecord) -> None:
     """Wait until no request arrived within the burst window (and the app's guard): a burst
     that follows starts with the whole window, and no 429 hold of an earlier one left."""
     while pipedrive.arrived_within(BURST_WINDOW_SECONDS + WINDOW_GUARD_SECONDS + 0.5):

@@ -144,7 +144,7 @@ async def run_oauth(
                 await connect(oauth_load, oauth, http, user, FIRST_PIPEDRIVE_USER + number)
         except RuntimeError as error:
             raise RuntimeError(f"{error}\n--- the app's log:\n{oauth_app.log()[-3000:]}") from None
-        result.connect_requests = len(pipedrive.requests)
+        result.connect_requests = pipedrive.request_count()
         result.connect_tokens = pipedrive.tokens()
         await alternate_rounds(targets, args, slack, http, "oauth")
         result.targets = {target.name: target for target in targets}

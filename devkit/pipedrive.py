@@ -17,6 +17,7 @@ import functools
 import itertools
 import json
 import math
+import time
 import zlib
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator, Mapping
@@ -113,7 +114,7 @@ class SeenRequest:
     headers: dict[str, str]
     tokens: int = 0  # what Pipedrive would charge for the answer it got
     over_limit: bool = False  # refused with 429 by the burst window
-    at: float = 0.0  # arrival, in the stand-in's event loop time
+    at: float = 0.0  # arrival, on the monotonic clock (asyncio's loop time)
 
 
 class PipedriveStandIn(LoopbackServer):
@@ -169,6 +170,14 @@ class PipedriveStandIn(LoopbackServer):
         """Requests received so far under `path_prefix`."""
         return sum(1 for seen in self.requests if seen.path.startswith(path_prefix))
 
+    def request_count(self) -> int:
+        """Requests that arrived so far."""
+        return len(self.requests)
+
+    def requests_from(self, start: int, end: int | None = None) -> list[SeenRequest]:
+        """The requests numbered `start` up to `end` (all later ones with None), in order."""
+        return self.requests[start:end]
+
     def tokens(self, since: int = 0) -> int:
         """Tokens Pipedrive would have charged for the requests from number `since` on."""
         return sum(seen.tokens for seen in self.requests[since:])
@@ -178,8 +187,8 @@ class PipedriveStandIn(LoopbackServer):
         return sum(seen.over_limit for seen in self.requests[since:])
 
     def arrived_within(self, seconds: float) -> int:
-        """Requests that arrived in the last `seconds` (call on the stand-in's event loop)."""
-        since = asyncio.get_running_loop().time() - seconds
+        """Requests that arrived in the last `seconds` (event loops keep the monotonic clock)."""
+        since = time.monotonic() - seconds
         return sum(
             1 for _ in itertools.takewhile(lambda seen: seen.at > since, reversed(self.requests))
         )
@@ -258,7 +267,7 @@ class PipedriveStandIn(LoopbackServer):
                 headers=dict(request.headers),
                 tokens=tokens or 0,
                 over_limit=window.refused,
-                at=asyncio.get_running_loop().time(),
+                at=time.monotonic(),
             )
         )
         if self.latency:
