@@ -1,11 +1,12 @@
 """`python -m bench`: ack latency, time to card, throughput, Pipedrive requests and tokens.
 
 The app is started exactly as the Procfile starts it, against a loopback Pipedrive stand-in
-with a fixed latency per request that keeps Pipedrive's per-token burst window (20 requests per
-2 s by default, the smallest plans'; 429 past it) and adds up Pipedrive's published token cost
-of what it serves, and a Slack stand-in that receives `response_url` posts and `chat.unfurl`.
-The same signed load goes to a floor (`bench/floor.py`: bare Bolt, static card and Work
-Object), in alternating rounds; every figure is the median over rounds, and the result is the
+(in a process of its own, so it stamps each request as it arrives) with a fixed latency per
+request that keeps Pipedrive's per-token burst window (20 requests per 2 s by default, the
+smallest plans'; 429 past it) and adds up Pipedrive's published token cost of what it serves,
+and a Slack stand-in that receives `response_url` posts and `chat.unfurl`. The same signed
+load goes to a floor (`bench/floor.py`: bare Bolt, static card and Work Object), in alternating
+rounds; every figure is the median over rounds, and the result is the
 ratio of the project's figure to the floor's. Then the same command burst by many Slack users
 with `PIPEDRIVE_AUTH=oauth` (`bench/oauth.py`), and spread over several app processes with and
 without a shared Redis (`bench/processes.py`).
@@ -495,7 +496,8 @@ def report(args: argparse.Namespace, results: Results, command: str, plot_name: 
         f"{args.unfurls} `link_shared` events over {args.distinct} other people, unfurled with "
         f"`UNFURL_STYLE={args.unfurl_style}` and `UNFURL_DETAIL=full` (the floor unfurls the "
         f"same way: a static Work Object, or its static card with `blocks`). Pipedrive "
-        f"stand-in: {args.latency * 1000:.0f} ms per request, a burst window of "
+        f"stand-in, in a process of its own (it stamps each request as it arrives): "
+        f"{args.latency * 1000:.0f} ms per request, a burst window of "
         f"{args.pipedrive_limit} requests per 2 s per token (429 past it), tokens as Pipedrive "
         f"publishes them (`devkit/token_costs.py`); the app's `PIPEDRIVE_BURST_LIMIT`: "
         f"{args.burst_limit} requests per 2 s. Figures are medians over rounds. A cold card "
@@ -585,14 +587,14 @@ def processes_section(args: argparse.Namespace, results: Results) -> list[str]:
         f"processes sharing `REDIS_URL` and to {many} processes without it (every command to "
         f"a process chosen at random, as a load balancer does), {args.rounds} rounds "
         f"alternating the three. Each setup reads with an API token of its own from its own "
-        f"Pipedrive stand-in, which keeps that token's burst window ({args.pipedrive_limit} "
-        f"requests per 2 s, 429 past it) across the processes, as Pipedrive does; the app's "
-        f"`PIPEDRIVE_BURST_LIMIT` is {args.burst_limit}. Each process answers one card first "
-        f"(not timed), and each burst starts with a quiet window (the project's burst above "
-        f"follows its single cards, so its figures differ). Redis shares the burst window, 429 "
-        f"holds and company-wide records (users, organizations, field names, activity types); "
-        f"persons, pictures and activities are cached in each process, so a person asked of "
-        f"more than one process is read by each.",
+        f"Pipedrive stand-in (in a process of its own), which keeps that token's burst window "
+        f"({args.pipedrive_limit} requests per 2 s, 429 past it) across the processes, as "
+        f"Pipedrive does; the app's `PIPEDRIVE_BURST_LIMIT` is {args.burst_limit}. Each process "
+        f"answers one card first (not timed), and each burst starts with a quiet window (the "
+        f"project's burst above follows its single cards, so its figures differ). Redis shares "
+        f"the burst window, 429 holds and company-wide records (users, organizations, field "
+        f"names, activity types); persons, pictures and activities are cached in each process, "
+        f"so a person asked of more than one process is read by each.",
         "",
         *target_table(run.targets, run.peak_rss_mib),
     ]

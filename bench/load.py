@@ -30,7 +30,7 @@ import httpx
 from slack_sdk.signature import SignatureVerifier
 
 from bot.pipedrive.pacing import BURST_WINDOW_SECONDS, WINDOW_GUARD_SECONDS
-from devkit import PipedriveStandIn, SlackStandIn
+from devkit import SlackStandIn
 from devkit.harness import SIGNING_SECRET, AppProcess, app_environment_for
 from devkit.pipedrive import SeenRequest
 from devkit.serving import LoopbackServer
@@ -436,7 +436,7 @@ class Target:
     counts only its requests), the Slack users who send its commands, and what it measured."""
 
     name: str
-    pipedrive: PipedriveStandIn
+    pipedrive: PipedriveRecord
     apps: list[AppProcess]
     users: Sequence[str] = (USER,)
     ids: Ids = field(default_factory=lambda: Ids(start=2))

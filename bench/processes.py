@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from devkit import PipedriveStandIn, SlackStandIn
+from devkit import SlackStandIn
 from devkit.harness import AppProcess
+from devkit.pipedrive_process import PipedriveProcess
 
 from .load import (
     Target,
     alternate_rounds,
-    background,
     bench_environment,
     first_cards,
     fresh_credentials,
@@ -58,14 +58,21 @@ async def run_processes(
     setups = [(ONE_PROCESS, 1, None), (with_redis(many), many, args.redis_url)]
     setups.append((without_redis(many), many, None))
     targets: list[Target] = []
+    stand_ins: list[PipedriveProcess] = []
     try:
         for name, count, redis_url in setups:
             token, company = fresh_credentials()
-            pipedrive = PipedriveStandIn(
-                token=token, latency=args.latency, burst_limit=args.pipedrive_limit
+            # In a process of its own, as in the main run: arrivals stamped as they come.
+            pipedrive = PipedriveProcess(
+                token=token,
+                first=2,
+                people=args.rounds * args.distinct,
+                burst_limit=args.pipedrive_limit,
+                latency=args.latency,
+                own_organizations=False,
             )
-            await background("pipedrive").start(pipedrive)
-            pipedrive.add_people(args.rounds * args.distinct, start=2)
+            await asyncio.to_thread(pipedrive.start)
+            stand_ins.append(pipedrive)
             redis = {"REDIS_URL": redis_url} if redis_url else {}
             env = bench_environment(
                 pipedrive.url,
@@ -92,4 +99,5 @@ async def run_processes(
             for app in target.apps:
                 if app.process is not None:
                     app.terminate()
-            await background("pipedrive").stop(target.pipedrive)
+        for pipedrive in stand_ins:
+            await asyncio.to_thread(pipedrive.stop)
