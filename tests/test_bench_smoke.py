@@ -63,3 +63,27 @@ def test_an_unfurl_counts_by_its_work_object_or_its_block_kit() -> None:
     keys = ("owner", "organization", "next_activity", "next_activity_due")
     full = [{"key": key} for key in keys]
     assert is_complete_entity({"entity_payload": {"custom_fields": full}})
+
+
+def test_the_path_tracer_follows_one_person_command_from_listener_to_card() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.path"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    counts, layers, files = done.stdout.splitlines()[:3]
+    assert re.fullmatch(r"\d+ files entered, \d+ moves between files", counts)
+    trip = files.split(" > ")
+    # In the order the flow goes: the listener, the use case, the client, the card, delivery.
+    order = [
+        "bot/slack/listeners/commands/person.py",
+        "bot/cards/lookup.py",
+        "bot/pipedrive/client.py",
+        "blocks/person_card.py",
+        "bot/slack/delivery.py",
+    ]
+    assert [trip.index(name) for name in order] == sorted(trip.index(name) for name in order)
+    assert layers.startswith("layers in the order first entered: bot/slack > ")
