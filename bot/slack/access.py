@@ -36,14 +36,12 @@ class UnknownUser(Exception):
 class Access:
     def __init__(
         self,
-        slack: AsyncWebClient | None = None,
         *,
         refuse_guests: bool,
         usergroup: str | None,
         ttl: float = ACCESS_TTL,
         max_entries: int = 5000,
     ) -> None:
-        self._slack = slack
         self.refuse_guests = refuse_guests
         self.usergroup = usergroup
         self._guests: AsyncTTLCache[tuple[str, str], bool] = AsyncTTLCache(
@@ -55,25 +53,20 @@ class Access:
     def checks_anything(self) -> bool:
         return self.refuse_guests or self.usergroup is not None
 
-    async def refusal(
-        self, user_id: str, *, slack: AsyncWebClient | None = None, team_id: str = ""
-    ) -> Refusal | None:
+    async def refusal(self, user_id: str, *, slack: AsyncWebClient, team_id: str) -> Refusal | None:
         """Why `user_id` of workspace `team_id` may not use the app, or None; Slack is asked
-        with `slack` (the workspace's client), else the client given at construction."""
-        client = slack or self._slack
+        with `slack`, the workspace's client (Bolt's `context.client`)."""
         if not self.checks_anything:
             return None
-        if client is None:
-            return Refusal.UNKNOWN_USER
         try:
             if self.refuse_guests and await self._guests.get(
-                (team_id, user_id), lambda: self._is_guest(client, user_id)
+                (team_id, user_id), lambda: self._is_guest(slack, user_id)
             ):
                 return Refusal.GUEST
             if self.usergroup is not None:
                 # One user group: settings refuse ALLOWED_USERGROUP with many workspaces.
                 members = await self._members.get(
-                    self.usergroup, lambda: self._group_members(client)
+                    self.usergroup, lambda: self._group_members(slack)
                 )
                 if user_id not in members:
                     return Refusal.NOT_IN_GROUP

@@ -38,33 +38,28 @@ _TRANSIENT = frozenset(
 class ChannelDirectory:
     def __init__(
         self,
-        slack: AsyncWebClient | None = None,
         *,
         ttl: float = CHANNEL_TTL,
         max_entries: int = 5000,
         timeout: float = LOOKUP_TIMEOUT,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._slack = slack
         self._timeout = timeout
         self._shared: AsyncTTLCache[tuple[str, str], bool] = AsyncTTLCache(
             ttl=ttl, max_entries=max_entries, clock=clock
         )
 
-    async def is_external(
-        self, channel: str, *, slack: AsyncWebClient | None = None, team_id: str = ""
-    ) -> bool:
+    async def is_external(self, channel: str, *, slack: AsyncWebClient, team_id: str) -> bool:
         """True when `channel` is shared with another organization, or cannot be looked up.
 
-        `slack`: the asking workspace's client (else the one given at construction);
-        `team_id`: that workspace, which the answer is kept under."""
-        client = slack or self._slack
-        if not is_channel_id(channel) or client is None:
+        `slack`: the asking workspace's client (Bolt's `context.client`); `team_id`: that
+        workspace, which the answer is kept under."""
+        if not is_channel_id(channel):
             return True
         try:
             async with asyncio.timeout(self._timeout):
                 return await self._shared.get(
-                    (team_id, channel), lambda: self._look_up(client, channel)
+                    (team_id, channel), lambda: self._look_up(slack, channel)
                 )
         except Exception as error:
             log.warning("channel %s: lookup failed (%s); treating it as shared", channel, error)

@@ -26,9 +26,7 @@ class UnfurlDetails:
         self._channels = channels
         self.share_external = share_external
 
-    async def for_share(
-        self, channel: str, *, slack: AsyncWebClient | None = None, team_id: str = ""
-    ) -> CardDetail:
+    async def for_share(self, channel: str, *, slack: AsyncWebClient, team_id: str) -> CardDetail:
         """A shared card: the whole card, but compact in a conversation shared with another
         organization (or one Slack will not describe) unless SHARE_EXTERNAL=full. `slack` and
         `team_id`: the workspace asking (see `ChannelDirectory.is_external`)."""
@@ -38,7 +36,7 @@ class UnfurlDetails:
         return "compact" if external else "full"
 
     async def for_channel(
-        self, channel: str, *, slack: AsyncWebClient | None = None, team_id: str = ""
+        self, channel: str, *, slack: AsyncWebClient, team_id: str
     ) -> CardDetail | None:
         if not depends_on_sharing(self.policy, channel):
             return unfurl_detail(self.policy, channel, external=False)

@@ -67,7 +67,7 @@ class Channels:
         self.shared = set(shared)
         self.asked: list[str] = []
 
-    async def is_external(self, channel: str, *, slack: object = None, team_id: str = "") -> bool:
+    async def is_external(self, channel: str, *, slack: object, team_id: str) -> bool:
         self.asked.append(channel)
         return channel in self.shared or channel == "COMPOSER"
 
@@ -75,9 +75,10 @@ class Channels:
 async def test_the_service_asks_about_the_channel_only_when_needed() -> None:
     channels = Channels("CEXT0001")
     details = UnfurlDetails(UnfurlPolicy(), channels)  # type: ignore[arg-type]
-    assert await details.for_channel("CINT0001") == "full"
-    assert await details.for_channel("CEXT0001") == "compact"
-    assert await details.for_channel("COMPOSER") == "compact"
+    slack: Any = object()  # the asking workspace's client: the stand-in never uses it
+    assert await details.for_channel("CINT0001", slack=slack, team_id="T1") == "full"
+    assert await details.for_channel("CEXT0001", slack=slack, team_id="T1") == "compact"
+    assert await details.for_channel("COMPOSER", slack=slack, team_id="T1") == "compact"
     assert channels.asked == ["CINT0001", "CEXT0001", "COMPOSER"]
     for quiet in (
         UnfurlPolicy(detail="off"),
@@ -86,7 +87,8 @@ async def test_the_service_asks_about_the_channel_only_when_needed() -> None:
         UnfurlPolicy(channels=frozenset({LISTED})),
     ):
         asked = Channels("CEXT0001")
-        found = await UnfurlDetails(quiet, asked).for_channel("CEXT0001")  # type: ignore[arg-type]
+        details = UnfurlDetails(quiet, asked)  # type: ignore[arg-type]
+        found = await details.for_channel("CEXT0001", slack=slack, team_id="T1")
         assert asked.asked == []
         assert found == unfurl_detail(quiet, "CEXT0001", external=True)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
 import pytest
@@ -26,9 +27,19 @@ async def slack() -> AsyncIterator[SlackStandIn]:
     await standin.stop()
 
 
-def directory(slack: SlackStandIn, **options: object) -> ChannelDirectory:
-    client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url)
-    return ChannelDirectory(client, **options)  # type: ignore[arg-type]
+class Asking:
+    """A ChannelDirectory asked as the listeners ask it: with one workspace's client."""
+
+    def __init__(self, client: Any, **options: Any) -> None:  # AsyncWebClient, or Answers
+        self.directory = ChannelDirectory(**options)
+        self.client = client
+
+    async def is_external(self, channel: str) -> bool:
+        return await self.directory.is_external(channel, slack=self.client, team_id="T1")
+
+
+def directory(slack: SlackStandIn, **options: Any) -> Asking:
+    return Asking(AsyncWebClient(token=slack.bot_token, base_url=slack.api_url), **options)
 
 
 def lookups(slack: SlackStandIn) -> list[str]:
@@ -82,7 +93,7 @@ async def test_concurrent_lookups_of_a_channel_share_one_request(slack: SlackSta
 
 async def test_an_unreachable_slack_counts_as_external() -> None:
     with_nobody = AsyncWebClient(token="xoxb-x", base_url="http://127.0.0.1:9/api/")
-    assert await ChannelDirectory(with_nobody).is_external("CINTERNAL") is True
+    assert await Asking(with_nobody).is_external("CINTERNAL") is True
 
 
 async def test_a_slow_slack_counts_as_external_within_the_timeout() -> None:
@@ -94,7 +105,7 @@ async def test_a_slow_slack_counts_as_external_within_the_timeout() -> None:
     port = server.sockets[0].getsockname()[1]
     try:
         client = AsyncWebClient(token="xoxb-x", base_url=f"http://127.0.0.1:{port}/api/")
-        channels = ChannelDirectory(client, timeout=0.2)
+        channels = Asking(client, timeout=0.2)
         assert await asyncio.wait_for(channels.is_external("CINTERNAL"), 5) is True
     finally:
         server.close()
@@ -141,7 +152,7 @@ def slack_error(error: str, status: int) -> SlackApiError:
 )
 async def test_a_failed_lookup_counts_as_external_and_is_not_kept(failure: Exception) -> None:
     slack = Answers({"id": "C111", "is_ext_shared": False}, failures=[failure])
-    channels = ChannelDirectory(slack)  # type: ignore[arg-type]
+    channels = Asking(slack)
     assert await channels.is_external("C111") is True
     assert await channels.is_external("C111") is False
     assert await channels.is_external("C111") is False
@@ -159,7 +170,7 @@ async def test_a_failed_lookup_counts_as_external_and_is_not_kept(failure: Excep
     ],
 )
 async def test_only_an_explicit_not_shared_is_internal(info: object, external: bool) -> None:
-    channels = ChannelDirectory(Answers(info))  # type: ignore[arg-type]
+    channels = Asking(Answers(info))
     assert await channels.is_external("C111") is external
 
 

@@ -64,9 +64,9 @@ async def app(slack: SlackStandIn) -> AsyncIterator[tuple[AsyncApp, InFlight]]:
         lookup=Lookup(readers),
         company_domain="acme",
         in_flight=in_flight,
-        unfurl_details=UnfurlDetails(UnfurlPolicy(), ChannelDirectory(web)),
+        unfurl_details=UnfurlDetails(UnfurlPolicy(), ChannelDirectory()),
         state=InProcessState(),
-        access=Access(web, refuse_guests=False, usergroup=None),
+        access=Access(refuse_guests=False, usergroup=None),
         readers=readers,
         home=HomeSettings(
             company_domain="acme",
