@@ -51,6 +51,7 @@ class ConnectProblem(StrEnum):
     """Why a connection attempt stored nothing; the callback page words each."""
 
     DENIED = "denied"  # the user said no on Pipedrive's consent page
+    NO_STATE = "no_state"  # started from Pipedrive's side (its Marketplace), not from Slack
     BAD_STATE = "bad_state"  # forged, expired or already used
     EXCHANGE_FAILED = "exchange_failed"  # Pipedrive refused the code
     FOREIGN_COMPANY = "foreign_company"  # the account belongs to another Pipedrive company
@@ -131,7 +132,11 @@ class Connections:
         self, *, code: str | None, state: str | None, error: str | None
     ) -> Connected | ConnectRefused:
         """The callback: check the state, exchange the code, check the company, store."""
-        pending = await self._states.redeem(state) if state else None
+        if not state:
+            # Pipedrive sends installs started from its Marketplace without a state: there is
+            # no Slack user to connect. Nothing is exchanged; the page says where to connect.
+            return ConnectRefused(ConnectProblem.NO_STATE)
+        pending = await self._states.redeem(state)
         if pending is None:
             return ConnectRefused(ConnectProblem.BAD_STATE)
         if error or not code:

@@ -33,6 +33,12 @@ _PROBLEMS: dict[ConnectProblem, tuple[int, str, str]] = {
         "You chose not to connect Pipedrive, so nothing was stored. Run /person again in "
         "Slack whenever you want to connect.",
     ),
+    ConnectProblem.NO_STATE: (
+        400,
+        "Connect from Slack",
+        "This app connects your Pipedrive account from Slack: run /person there and use its "
+        "Connect Pipedrive button.",
+    ),
     ConnectProblem.BAD_STATE: (
         400,
         "This link has expired",

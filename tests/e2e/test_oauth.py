@@ -173,12 +173,21 @@ def test_a_reused_state_is_refused_and_stores_nothing(
     assert "*Ann Acme*" in slack.answers("reuse-status")[0]["text"]
 
 
-@pytest.mark.parametrize(
-    "tampered", ["", "x", "a.b.c", "nonce.9999999999.forged-signature"], ids=repr
-)
+@pytest.mark.parametrize("state", [{}, {"state": ""}], ids=["none", "empty"])
+def test_a_connection_started_from_pipedrive_is_sent_to_slack(
+    oauth_app: AppProcess, state: dict[str, str]
+) -> None:
+    # Pipedrive's Marketplace sends its installs to the callback with a code and no state.
+    params = {"code": "marketplace-code", **state}
+    page = httpx.get(f"{oauth_app.url}{CALLBACK}", params=params)
+    assert page.status_code == 400
+    assert "Connect from Slack" in page.text and "expired" not in page.text
+
+
+@pytest.mark.parametrize("tampered", ["x", "a.b.c", "nonce.9999999999.forged-signature"], ids=repr)
 def test_a_forged_state_is_refused(oauth_app: AppProcess, tampered: str) -> None:
     page = httpx.get(f"{oauth_app.url}{CALLBACK}", params={"code": "c", "state": tampered})
-    assert page.status_code == 400
+    assert page.status_code == 400 and "This link has expired" in page.text
     assert "<script" not in page.text
 
 
