@@ -10,6 +10,7 @@ from .connect import (
     connected_message,
     disconnected_message,
     foreign_company_message,
+    setup_message,
     shared_token_message,
     status_message,
 )
@@ -104,6 +105,7 @@ __all__ = [
     "disconnected_message",
     "foreign_company_message",
     "access_refused_message",
+    "setup_message",
     "shared_token_message",
     "status_message",
     "CHOICE_UNKNOWN",

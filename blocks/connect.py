@@ -104,3 +104,28 @@ def shared_token_message() -> Message:
         "no personal connection to show or remove."
     )
     return Message(text=text, blocks=[section(text)])
+
+
+SetupOutcome = Literal["usage", "fixed", "not_admin", "bound", "already_bound"]
+
+
+def setup_message(outcome: SetupOutcome, company_domain: str | None = None) -> Message:
+    """The answer to `/person setup <company>`: `company_domain` is the company the workspace
+    reads now (for "fixed", "bound" and "already_bound")."""
+    company = f"{mrkdwn(company_domain or '', NAME_MAX)}.pipedrive.com"
+    text = {
+        "usage": ":information_source: `/person setup acme` makes this workspace read "
+        "acme.pipedrive.com: links to it unfurl, and members connect their own accounts of that "
+        "company. Give your company's subdomain (acme for acme.pipedrive.com). For workspace "
+        "admins and owners; without it, the first member to connect decides.",
+        "fixed": f"This app reads {company}, set by its PIPEDRIVE_COMPANY_DOMAIN setting: there "
+        "is nothing to set up here.",
+        "not_admin": ":no_entry: Only a workspace admin or owner can set which Pipedrive "
+        "company this workspace reads.",
+        "bound": f":white_check_mark: This workspace reads {company}: links to it unfurl, and "
+        "members connect their own accounts of that company with `/person`.",
+        "already_bound": f":no_entry: This workspace already reads {company}, and its members' "
+        "connections belong to that company. To read another, uninstall the app from this "
+        "workspace (which forgets them) and install it again.",
+    }[outcome]
+    return Message(text=text, blocks=[section(text)])

@@ -17,12 +17,27 @@ BY_LINK = "`/person https://acme.pipedrive.com/person/123`"
 BY_SEARCH = "`/person Jane Smith`, `/person jane@acme.com` or `/person +372 555 1234`"
 
 
-def usage_message() -> Message:
-    return _notice(
-        "*Look up a Pipedrive person*\n"
-        f"• {BY_ID}: by person id\n"
-        f"• {BY_LINK}: by a link to the person in Pipedrive\n"
+def usage_message(*, connections: bool = False, setup: bool = False) -> Message:
+    """`/person help`; with `connections` (PIPEDRIVE_AUTH=oauth) also the commands about one's
+    own connection, with `setup` (many workspaces) the admins' `/person setup`."""
+    lines = [
+        "*Look up a Pipedrive person*",
+        f"• {BY_ID}: by person id",
+        f"• {BY_LINK}: by a link to the person in Pipedrive",
         f"• {BY_SEARCH}: search by name, email or phone",
+    ]
+    if connections:
+        lines.append(
+            "• `/person status`: whether you have connected Pipedrive, and as whom; "
+            "`/person disconnect` removes your connection"
+        )
+    if setup:
+        lines.append(
+            "• `/person setup acme`: the Pipedrive company this workspace reads "
+            "(acme.pipedrive.com), for workspace admins"
+        )
+    return _notice(
+        "\n".join(lines),
         hint="A number on its own is a person id. An email address finds exact matches only. "
         "Searches need at least 2 characters.",
     )

@@ -19,6 +19,16 @@ from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _SUBDOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+
+
+def company_subdomain(text: str) -> str | None:
+    """A Pipedrive company's subdomain from what people paste: "acme", "acme.pipedrive.com" or
+    the whole URL give "acme"; None for anything that cannot be one."""
+    domain = text.strip().lower().removeprefix("https://").removeprefix("http://")
+    domain = domain.split("/", 1)[0].removesuffix(".pipedrive.com")
+    return domain if _SUBDOMAIN.match(domain) else None
+
+
 # Public and Slack Connect channels C…, private channels G… (older ones), direct messages D….
 _CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,30}")
 _USERGROUP_ID = re.compile(r"S[A-Z0-9]{8,12}")
@@ -107,11 +117,10 @@ class PipedriveSettings(BaseSettings):
         # People paste "acme", "acme.pipedrive.com" or the whole URL; keep only "acme".
         if not isinstance(value, str) or not value.strip():
             return value
-        domain = value.strip().lower().removeprefix("https://").removeprefix("http://")
-        domain = domain.split("/", 1)[0].removesuffix(".pipedrive.com")
+        domain = company_subdomain(value)
         if domain == PLACEHOLDERS["pipedrive_company_domain"]:
             raise ValueError(f"{_PLACEHOLDER}: set your subdomain, acme for acme.pipedrive.com")
-        if not _SUBDOMAIN.match(domain):
+        if domain is None:
             raise ValueError("must be your Pipedrive company subdomain, as in acme.pipedrive.com")
         return domain
 

@@ -8,7 +8,8 @@ image failed"; response_url: HTTP 400 with the body `invalid_blocks`).
 
 Modals: `views.open` (with a trigger that has not expired) and `views.update` keep each view's
 latest content in `views`; `users.info` answers a user with the time zone set for them in
-`time_zones` (else `default_time_zone`), not a guest unless listed in `guests`;
+`time_zones` (else `default_time_zone`), not a guest unless listed in `guests`, not an admin
+unless listed in `admins`;
 `chat.getPermalink` answers a link to the message.
 
 Many workspaces: `GET /oauth/v2/authorize` approves at once for the workspace named by its
@@ -109,11 +110,13 @@ class SlackStandIn(LoopbackServer):
         self.views: dict[str, dict[str, Any]] = {}
         self.expired_triggers: set[str] = set()
         self._view_ids = itertools.count(1)
-        # users.info: time zones and names by user id; guests (`is_restricted`).
+        # users.info: time zones and names by user id; guests (`is_restricted`); workspace
+        # admins (`is_admin`).
         self.time_zones: dict[str, str] = {}
         self.default_time_zone = DEFAULT_TIME_ZONE
         self.user_names: dict[str, str] = {}
         self.guests: set[str] = set()
+        self.admins: set[str] = set()
         # Many workspaces: the Slack app's credentials, the installs by bot token, the codes
         # handed out at /oauth/v2/authorize, and the workspace an install without `team` picks.
         self.client_id = "1111111111.2222222222"
@@ -157,7 +160,7 @@ class SlackStandIn(LoopbackServer):
 
     def behave(self) -> None:
         """Undo what a test changed: the granted scopes, the socket URL, refused pictures,
-        expired triggers, users' time zones, names and guests."""
+        expired triggers, users' time zones, names, guests and admins."""
         self.scopes = list(self._installed_scopes)
         self.socket_url = None
         self.refused_image_hosts.clear()
@@ -168,6 +171,7 @@ class SlackStandIn(LoopbackServer):
         self.default_time_zone = DEFAULT_TIME_ZONE
         self.user_names.clear()
         self.guests.clear()
+        self.admins.clear()
 
     def last_view(self) -> dict[str, Any]:
         """The most recently opened modal as it shows now (with its `id`)."""
@@ -382,7 +386,7 @@ class SlackStandIn(LoopbackServer):
                 "tz_label": zone,
                 "tz_offset": int(offset.total_seconds()) if offset else 0,
                 "profile": {"real_name": name, "display_name": name},
-                "is_admin": False,
+                "is_admin": user_id in self.admins,
                 "is_owner": False,
                 "is_restricted": guest,
                 "is_ultra_restricted": False,

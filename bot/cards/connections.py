@@ -47,6 +47,11 @@ class Viewer:
     enterprise_id: str | None = None
 
 
+# The company id a binding made by `/person setup` records: the app has no Pipedrive token to
+# ask the company's id with. Bindings are compared by domain.
+UNKNOWN_COMPANY_ID = 0
+
+
 class ConnectProblem(StrEnum):
     """Why a connection attempt stored nothing; the callback page words each."""
 
@@ -107,7 +112,8 @@ class Connections:
 
     async def company_of(self, team_id: str) -> str | None:
         """The company domain a workspace's links and answers belong to; None while a
-        workspace of a many-workspace install has no member connected yet."""
+        workspace of a many-workspace install has no member connected yet and no admin has
+        set it up."""
         if self.company_domain is not None:
             return self.company_domain
         binding = await self._store.bound_company(team_id)
@@ -117,6 +123,18 @@ class Connections:
             if connected is None:
                 return None
             binding = await self._store.bind_company(team_id, *connected)
+        return binding.company_domain
+
+    async def set_up(self, team_id: str, company_domain: str) -> str:
+        """An admin binds a workspace to a company before anyone connected (many workspaces):
+        the company in effect, which is another one when the workspace was bound already (the
+        first binding wins; its members' connections belong to it)."""
+        bound = await self.company_of(team_id)
+        if bound is not None:
+            return bound
+        binding = await self._store.bind_company(team_id, company_domain, UNKNOWN_COMPANY_ID)
+        if binding.company_domain == company_domain:
+            log.info("setup: workspace %s reads %s.pipedrive.com", team_id, company_domain)
         return binding.company_domain
 
     async def workspace_removed(self, team_id: str) -> int:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
+from bot.config import company_subdomain
+
 # Ids above this cannot be exact in Pipedrive's JSON numbers, so they cannot name a person.
 MAX_PERSON_ID = 2**53 - 1
 _PERSON_PATH = re.compile(r"^/person/([0-9]{1,16})/?$")
@@ -80,7 +82,15 @@ class Account:
     action: Literal["status", "disconnect"]
 
 
-PersonQuery = Help | PersonId | Search | Unrecognised | Account
+@dataclass(frozen=True)
+class Setup:
+    """`/person setup <company>`: an admin binds the workspace to a Pipedrive company (many
+    workspaces); `company` is its subdomain, None when none was given or it cannot be one."""
+
+    company: str | None
+
+
+PersonQuery = Help | PersonId | Search | Unrecognised | Account | Setup
 
 
 def parse_person_query(text: str, company_domain: str) -> PersonQuery:
@@ -97,6 +107,10 @@ def parse_person_query(text: str, company_domain: str) -> PersonQuery:
         return Help()
     if text.lower() in ("status", "disconnect"):
         return Account("status" if text.lower() == "status" else "disconnect")
+    command, _, rest = text.partition(" ")
+    if command.lower() == "setup":
+        wrapped = _SLACK_LINK.match(rest.strip())  # a pasted URL, as Slack wraps it
+        return Setup(company_subdomain(wrapped.group(1) if wrapped else rest))
     if _DIGITS.match(text):
         person_id = _person_id(text)
         return PersonId(person_id) if person_id else Unrecognised(text)

@@ -38,9 +38,14 @@ class Dependencies:
     # Many workspaces: each workspace's bot token (slack_sdk's store); None with one workspace.
     installations: AsyncInstallationStore | None = None
 
+    @property
+    def serves_many_workspaces(self) -> bool:
+        """Each workspace reads its own Pipedrive company (SLACK_CLIENT_ID is set)."""
+        return self.connections is not None and self.connections.company_domain is None
+
     async def in_workspace(self, team_id: str) -> Dependencies:
         """These dependencies as one workspace sees them: its own company's domain."""
-        if self.connections is None or self.connections.company_domain is not None:
+        if self.connections is None or not self.serves_many_workspaces:
             return self
         domain = await self.connections.company_of(team_id) or ""
         home = dataclasses.replace(self.home, company_domain=domain)

@@ -1,6 +1,6 @@
-"""Who a Slack user is, for a form: their name (a note's attribution line) and time zone
-(`users.info`, scope `users:read`). A lookup that fails gives an empty profile: the form then
-says "you" and works in UTC."""
+"""Who a Slack user is (`users.info`, scope `users:read`): for a form, their name (a note's
+attribution line) and time zone, where a lookup that fails gives an empty profile (the form then
+says "you" and works in UTC); for `/person setup`, whether they administer the workspace."""
 
 from __future__ import annotations
 
@@ -37,6 +37,21 @@ async def slack_profile(slack: AsyncWebClient, user_id: str) -> SlackProfile:
     names = (profile.get("display_name"), profile.get("real_name"), user.get("real_name"))
     name = next(filter(None, map(_text, (*names, user.get("name")))), None)
     return SlackProfile(name=name, time_zone=_text(user.get("tz")))
+
+
+async def is_workspace_admin(slack: AsyncWebClient, user_id: str) -> bool:
+    """Whether Slack says the user is an admin or owner of the workspace; False when it will
+    not say (failing closed)."""
+    try:
+        async with asyncio.timeout(LOOKUP_TIMEOUT):
+            response = await slack.users_info(user=user_id)
+    except Exception as error:
+        log.warning("user %s: users.info failed (%s)", user_id, type(error).__name__)
+        return False
+    user = response.get("user")
+    return isinstance(user, dict) and any(
+        user.get(flag) is True for flag in ("is_admin", "is_owner", "is_primary_owner")
+    )
 
 
 def _text(value: object) -> str | None:

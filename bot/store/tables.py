@@ -81,5 +81,5 @@ class WorkspaceCompanyRow(Base):
     # A team id (T…), or an enterprise id (E…) for an org-wide install.
     slack_team_id: Mapped[str] = mapped_column(SLACK_ID, primary_key=True)
     company_domain: Mapped[str] = mapped_column(String(255))
-    company_id: Mapped[int] = mapped_column(BigInteger)
+    company_id: Mapped[int] = mapped_column(BigInteger)  # 0: bound by `/person setup`
     bound_at: Mapped[datetime] = mapped_column(UtcDateTime)

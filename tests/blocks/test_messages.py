@@ -17,6 +17,7 @@ from blocks import (
     person_card,
     preview,
     rate_limited_message,
+    setup_message,
     unavailable_message,
     unexpected_error_message,
     usage_message,
@@ -42,6 +43,33 @@ def test_usage_shows_every_way_to_ask() -> None:
     assert "/person jane@acme.com" in wording
     assert "search by name, email or phone" in wording
     assert "not available yet" not in wording
+    assert "/person status" not in wording and "/person setup" not in wording
+
+
+def test_usage_names_the_connection_commands_with_per_user_connections() -> None:
+    wording = checked(usage_message(connections=True))
+    assert "/person status" in wording and "/person disconnect" in wording
+    assert "/person setup" not in wording
+    assert "/person setup acme" in checked(usage_message(connections=True, setup=True))
+
+
+@pytest.mark.parametrize(
+    ("outcome", "said"),
+    [
+        ("usage", "/person setup acme"),
+        ("fixed", "initech.pipedrive.com, set by its PIPEDRIVE_COMPANY_DOMAIN"),
+        ("not_admin", "Only a workspace admin or owner"),
+        ("bound", "This workspace reads initech.pipedrive.com"),
+        ("already_bound", "already reads initech.pipedrive.com"),
+    ],
+)
+def test_setup_answers(outcome: str, said: str) -> None:
+    assert said in checked(setup_message(outcome, "initech"))  # type: ignore[arg-type]
+
+
+def test_setup_escapes_the_company_it_names() -> None:
+    message = setup_message("bound", "<!channel>")
+    assert "<!channel>" not in message.text and "&lt;!channel&gt;" in message.text
 
 
 def test_invalid_input_echoes_the_input_escaped_and_clipped() -> None:

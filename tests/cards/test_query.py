@@ -19,6 +19,7 @@ from bot.cards.query import (
     Help,
     PersonId,
     Search,
+    Setup,
     Unrecognised,
     is_email_address,
     parse_person_id,
@@ -171,7 +172,9 @@ def test_every_positive_id_round_trips_as_text_and_as_link(person_id: int) -> No
 @given(st.text())
 def test_any_text_is_understood_or_refused_never_a_crash(text: str) -> None:
     query = parse_person_query(text, "acme")
-    assert isinstance(query, Help | PersonId | Search | Unrecognised | Account)
+    assert isinstance(query, Help | PersonId | Search | Unrecognised | Account | Setup)
+    if isinstance(query, Setup):
+        assert query.company is None or re.fullmatch(r"[a-z0-9-]{1,63}", query.company)
     if isinstance(query, PersonId):
         assert 0 < query.person_id <= MAX_PERSON_ID
     if isinstance(query, Search):
@@ -191,6 +194,7 @@ def test_text_that_is_no_id_link_or_token_is_searched_for_as_typed(text: str) ->
         not (term.startswith("<") and term.endswith(">")) and not term.lower().startswith("mailto:")
     )
     assume("://" not in term and "pipedrive.com/" not in term.lower())
+    assume(text.strip().partition(" ")[0].lower() != "setup")  # an admin's command
     query = parse_person_query(text, "acme")
     assert isinstance(query, Search)
     assert query.term == term
@@ -292,3 +296,27 @@ def test_with_no_company_any_companys_person_link_is_recognised(
     url: str, expected: int | None
 ) -> None:
     assert parse_person_link(url, None) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "company"),
+    [
+        ("setup acme", "acme"),
+        ("SETUP Acme", "acme"),
+        ("setup acme.pipedrive.com", "acme"),
+        ("setup https://acme.pipedrive.com/", "acme"),
+        ("setup <https://acme.pipedrive.com|acme.pipedrive.com>", "acme"),
+        ("setup", None),
+        ("setup   ", None),
+        ("setup acme corp", None),
+        ("setup -acme", None),
+        ("setup " + "a" * 64, None),
+    ],
+)
+def test_setup_names_a_company_subdomain_or_none(text: str, company: str | None) -> None:
+    assert parse_person_query(text, "acme") == Setup(company)
+
+
+def test_a_person_named_setup_is_found_with_another_first_word() -> None:
+    assert parse_person_query("Mr Setup", "acme") == Search("Mr Setup")
+    assert parse_person_query("setupson", "acme") == Search("setupson")

@@ -242,3 +242,34 @@ def test_in_a_workspace_nobody_connected_in_any_companys_link_asks_to_connect(
     assert call.body["user_auth_required"] is True and "unfurls" not in call.body
     assert str(call.body["user_auth_url"]).startswith(f"{standins.oauth.url}/oauth/authorize")
     assert standins.pipedrive.count() == reads
+
+
+def test_an_admin_sets_up_the_company_before_anyone_connects(
+    many_app: AppProcess, standins: StandIns
+) -> None:
+    team = "T0SETUP001"
+    install(many_app, standins, team)
+    sender = SlackSender(many_app.url, standins.slack, workspace=team)
+    help_text = sender.command("help", "setup-help").json()["text"]
+    assert "/person setup acme" in help_text and "/person status" in help_text
+
+    sender.command("setup initech", "setup-member", user_id="U0SETMEMB1")
+    assert "Only a workspace admin or owner" in sender.answers("setup-member")[0]["text"]
+    standins.slack.admins.add("U0SETADMN1")
+    try:
+        sender.command("setup https://initech.pipedrive.com", "setup", user_id="U0SETADMN1")
+        assert "This workspace reads initech.pipedrive.com" in sender.answers("setup")[0]["text"]
+        sender.command("setup acme", "setup-again", user_id="U0SETADMN1")
+        again = sender.answers("setup-again")[0]["text"]
+        assert "already reads initech.pipedrive.com" in again
+    finally:
+        standins.slack.admins.discard("U0SETADMN1")
+
+    # Members connect accounts of the company the admin named, not of the first to connect.
+    sender.command("1", "setup-acme", user_id="U0SETACME1")
+    page = consent(connect_url(sender.answers("setup-acme")[0]), standins, ACME_AL)
+    assert page.status_code == 403 and "another company" in page.text
+    sender.command("1", "setup-ivy", user_id="U0SETIVY01")
+    assert consent(connect_url(sender.answers("setup-ivy")[0]), standins, INITECH_IVY).is_success
+    card = sender.answers("setup-ivy", count=2)[1]
+    assert card["blocks"][0]["text"]["text"] == INITECH_NAME
