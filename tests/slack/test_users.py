@@ -3,21 +3,10 @@ closed when Slack will not say."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.users import is_workspace_admin
 from devkit import SlackStandIn
-
-
-@pytest.fixture
-async def slack() -> AsyncIterator[SlackStandIn]:
-    standin = SlackStandIn()
-    await standin.start()
-    yield standin
-    await standin.stop()
 
 
 def client(slack: SlackStandIn, token: str | None = None) -> AsyncWebClient:

@@ -44,14 +44,6 @@ class BrokenPeople(PeopleService):
 
 
 @pytest.fixture
-async def slack() -> AsyncIterator[SlackStandIn]:
-    standin = SlackStandIn()
-    await standin.start()
-    yield standin
-    await standin.stop()
-
-
-@pytest.fixture
 async def app(slack: SlackStandIn) -> AsyncIterator[tuple[AsyncApp, InFlight]]:
     client = PipedriveClient(origin="http://127.0.0.1:9", api_token=SecretStr("unused"))
     in_flight = InFlight()
