@@ -11,12 +11,14 @@ without a licence, so render.yaml is checked against the fields its Blueprint re
 from __future__ import annotations
 
 import json
+import tomllib
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 import yaml
+from packaging.requirements import Requirement
 from pydantic_core import PydanticUndefined
 
 from bot.config import HEALTH_PATH, Settings
@@ -182,3 +184,28 @@ def test_env_example_mentions_every_setting() -> None:
     text = (ROOT / ".env.example").read_text()
     for name in Settings.model_fields:
         assert f"{name.upper()}=" in text, name
+
+
+def test_requirements_pin_every_runtime_dependency_within_its_range() -> None:
+    """requirements.txt (what a buildpack installs) pins exactly pyproject.toml's runtime
+    dependencies, each to a version its range admits, then installs the project itself."""
+    declared = {
+        requirement.name: requirement
+        for requirement in map(
+            Requirement,
+            tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"],
+        )
+    }
+    lines = [
+        line.strip()
+        for line in (ROOT / "requirements.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert lines[-1] == "."
+    pinned = {requirement.name: requirement for requirement in map(Requirement, lines[:-1])}
+    assert sorted(pinned) == sorted(declared)
+    for name, pin in pinned.items():
+        (exact,) = pin.specifier
+        assert exact.operator == "==", pin
+        assert declared[name].specifier.contains(exact.version), (pin, declared[name])
+        assert pin.extras == declared[name].extras, pin
