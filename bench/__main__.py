@@ -63,6 +63,8 @@ class Round:
     cold: list[float] = field(default_factory=list)  # seconds, single cards, send -> card
     warm: list[float] = field(default_factory=list)
     refreshed: list[float] = field(default_factory=list)  # the card's Refresh, click -> card
+    cold_cpu: float = 0.0  # seconds of the app's CPU over the cold single cards
+    burst_cpu: float = 0.0  # ... over the command burst
     cold_tokens: list[int] = field(default_factory=list)  # Pipedrive tokens per single card
     warm_tokens: list[int] = field(default_factory=list)
     refreshed_tokens: list[int] = field(default_factory=list)
@@ -79,7 +81,12 @@ class Round:
 
 
 async def one_round(
-    load: Load, pipedrive: PipedriveRecord, ids: Ids, args: argparse.Namespace, tag: str
+    load: Load,
+    app: AppProcess,
+    pipedrive: PipedriveRecord,
+    ids: Ids,
+    args: argparse.Namespace,
+    tag: str,
 ) -> Round:
     result = Round()
     first_request = pipedrive.request_count()
@@ -87,19 +94,23 @@ async def one_round(
         for kind in ("cold", "warm", "refreshed"):
             name = f"{tag}-single-{kind}-{person_id}"
             await window_room(pipedrive, args.pipedrive_limit)
-            before = pipedrive.request_count()
+            before, cpu = pipedrive.request_count(), app.cpu_seconds()
             if kind == "refreshed":  # read again past the cache; related records are cached
                 sent = await load.refresh(person_id, name)
             else:
                 sent, _ = await load.command(person_id, name)
             arrived = await load.card_arrivals([name], timeout=10)
+            if kind == "cold":
+                result.cold_cpu += app.cpu_seconds() - cpu
             if name in arrived:
                 getattr(result, kind).append(arrived[name].received_at - sent)
             getattr(result, f"{kind}_tokens").append(pipedrive.tokens(before))
 
     burst_start = pipedrive.request_count()
     distinct = ids.take(args.distinct)
+    cpu = app.cpu_seconds()
     result.burst = await command_burst([load], pipedrive, distinct, args.burst, f"{tag}-burst")
+    result.burst_cpu = app.cpu_seconds() - cpu
 
     people = ids.take(args.distinct)
     urls = [
@@ -151,6 +162,8 @@ class Figures:
     unfurls_sent: int
     requests_per_card: float
     requests_per_unfurl: float
+    cold_cpu_ms: float  # the app's CPU per cold single card, mean over every round's
+    burst_cpu_ms: float  # the app's CPU per card of the command burst, mean over rounds
     cold_tokens: float  # per card, median over singles and rounds
     warm_tokens: float
     refreshed_tokens: float
@@ -192,6 +205,13 @@ class Figures:
             requests_per_unfurl=statistics.median(
                 r.unfurl_requests / r.unfurls_sent for r in rounds
             ),
+            # CPU time moves in ticks (10 ms): a mean over many cards, not a median of few.
+            cold_cpu_ms=per_card_ms(
+                sum(r.cold_cpu for r in rounds), sum(len(r.cold) for r in rounds)
+            ),
+            burst_cpu_ms=per_card_ms(
+                sum(r.burst_cpu for r in rounds), sum(r.burst.answered for r in rounds)
+            ),
             cold_tokens=median_tokens(lambda r: r.cold_tokens),
             warm_tokens=median_tokens(lambda r: r.warm_tokens),
             refreshed_tokens=median_tokens(lambda r: r.refreshed_tokens),
@@ -201,6 +221,10 @@ class Figures:
             peak_rss_mib=peak_rss_mib,
             bursts=bursts,
         )
+
+
+def per_card_ms(seconds: float, cards: int) -> float:
+    return 1000 * seconds / cards if cards else math.nan
 
 
 ROWS: list[tuple[str, str, str]] = [
@@ -223,6 +247,8 @@ ROWS: list[tuple[str, str, str]] = [
     ("Pipedrive tokens per card (burst)", "tokens_per_card", ""),
     ("Pipedrive tokens per unfurl (burst)", "tokens_per_unfurl", ""),
     ("Pipedrive requests over the announced limit (all rounds)", "over_limit", ""),
+    ("app CPU per card, cold (mean)", "cold_cpu_ms", "ms"),
+    ("app CPU per card, burst (mean)", "burst_cpu_ms", "ms"),
     ("peak RSS", "peak_rss_mib", "MiB"),
 ]
 
@@ -661,7 +687,9 @@ async def main_rounds(
             for target in order:
                 load = Load(apps[target].url, slack, http)
                 tag = f"r{number}-{target}"
-                rounds[target].append(await one_round(load, pipedrive, ids, args, tag))
+                rounds[target].append(
+                    await one_round(load, apps[target], pipedrive, ids, args, tag)
+                )
                 slack.calls.clear()
                 print(f"round {number + 1}/{args.rounds} {target}: done", file=sys.stderr)
         project = Figures.of(rounds["project"], apps["project"].peak_rss_mib())

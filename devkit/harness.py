@@ -191,6 +191,14 @@ class AppProcess:
     def log(self) -> str:
         return Path(self._log.name).read_text("utf-8", errors="replace")
 
+    def cpu_seconds(self) -> float:
+        """The CPU time (user and system) the process has used so far (Linux `/proc`), in
+        seconds; it moves in ticks of 1/`SC_CLK_TCK` s (10 ms on most systems)."""
+        assert self.process is not None
+        stat = Path(f"/proc/{self.process.pid}/stat").read_text()
+        fields = stat.rsplit(")", 1)[1].split()  # after the name, which may hold spaces
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def peak_rss_mib(self) -> float:
         """The process's peak resident memory so far (Linux `VmHWM`), in MiB."""
         assert self.process is not None
