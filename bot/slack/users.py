@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -23,14 +24,8 @@ class SlackProfile:
 
 async def slack_profile(slack: AsyncWebClient, user_id: str) -> SlackProfile:
     """The user's display name (else real name, else handle) and time zone."""
-    try:
-        async with asyncio.timeout(LOOKUP_TIMEOUT):
-            response = await slack.users_info(user=user_id)
-    except Exception as error:  # best effort: the form still opens, in UTC
-        log.info("user %s: users.info failed (%s)", user_id, type(error).__name__)
-        return SlackProfile()
-    user = response.get("user")
-    if not isinstance(user, dict):
+    user = await _user(slack, user_id)  # None: the form still opens, in UTC
+    if user is None:
         return SlackProfile()
     found = user.get("profile")
     profile = found if isinstance(found, dict) else {}
@@ -42,16 +37,22 @@ async def slack_profile(slack: AsyncWebClient, user_id: str) -> SlackProfile:
 async def is_workspace_admin(slack: AsyncWebClient, user_id: str) -> bool:
     """Whether Slack says the user is an admin or owner of the workspace; False when it will
     not say (failing closed)."""
+    user = await _user(slack, user_id)
+    return user is not None and any(
+        user.get(flag) is True for flag in ("is_admin", "is_owner", "is_primary_owner")
+    )
+
+
+async def _user(slack: AsyncWebClient, user_id: str) -> dict[str, Any] | None:
+    """`users.info`'s user, or None when Slack does not answer with one in time."""
     try:
         async with asyncio.timeout(LOOKUP_TIMEOUT):
             response = await slack.users_info(user=user_id)
     except Exception as error:
-        log.warning("user %s: users.info failed (%s)", user_id, type(error).__name__)
-        return False
+        log.info("user %s: users.info failed (%s)", user_id, type(error).__name__)
+        return None
     user = response.get("user")
-    return isinstance(user, dict) and any(
-        user.get(flag) is True for flag in ("is_admin", "is_owner", "is_primary_owner")
-    )
+    return user if isinstance(user, dict) else None
 
 
 def _text(value: object) -> str | None:
