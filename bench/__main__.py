@@ -6,8 +6,8 @@ request that keeps Pipedrive's per-token burst window (20 requests per 2 s by de
 smallest plans'; 429 past it) and adds up Pipedrive's published token cost of what it serves,
 and a Slack stand-in that receives `response_url` posts and `chat.unfurl`. The same signed
 load goes to a floor (`bench/floor.py`: bare Bolt, static card and Work Object), in alternating
-rounds; every figure is the median over rounds, and the result is the
-ratio of the project's figure to the floor's. Then the same command burst by many Slack users
+rounds; every figure is the median over rounds, and the result is the ratio of the project's
+figure to the floor's. Then the same command burst by many Slack users
 with `PIPEDRIVE_AUTH=oauth` (`bench/oauth.py`), and spread over several app processes with and
 without a shared Redis (`bench/processes.py`).
 """

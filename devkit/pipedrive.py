@@ -187,7 +187,7 @@ class PipedriveStandIn(LoopbackServer):
         return sum(seen.over_limit for seen in self.requests[since:])
 
     def arrived_within(self, seconds: float) -> int:
-        """Requests that arrived in the last `seconds` (event loops keep the monotonic clock)."""
+        """Requests that arrived in the last `seconds` (on the monotonic clock: from any thread)."""
         since = time.monotonic() - seconds
         return sum(
             1 for _ in itertools.takewhile(lambda seen: seen.at > since, reversed(self.requests))
